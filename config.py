@@ -1,0 +1,58 @@
+"""Configuration: the embedded default is a SQLite file under instance/; DATABASE_URL overrides.
+
+Read once by ``credit.create_app``. Values come from the environment so that no secret lives in
+the repository; SECRET_KEY is generated once into instance/ when the environment has none.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent
+TIMEZONE = "Asia/Shanghai"
+
+
+def instance_dir() -> Path:
+    path = Path(os.environ.get("CREDIT_INSTANCE", PROJECT_ROOT / "instance"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _secret_key(folder: Path) -> str:
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    key_file = folder / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+class Config:
+    """Settings for one app instance; ``overrides`` wins over the environment (tests use it)."""
+
+    def __init__(self, **overrides):
+        folder = instance_dir()
+        self.INSTANCE_DIR = folder
+        self.DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{folder / 'credit.db'}"
+        self.SECRET_KEY = _secret_key(folder)
+        self.TIMEZONE = TIMEZONE
+        self.RULES_DIR = Path(os.environ.get("CREDIT_RULES_DIR", PROJECT_ROOT / "rules"))
+        self.STORAGE_DIR = Path(os.environ.get("CREDIT_STORAGE_DIR", folder / "files"))
+        self.MAX_UPLOAD_MB = int(os.environ.get("CREDIT_MAX_UPLOAD_MB", "20"))
+        self.MAX_CONTENT_LENGTH = (self.MAX_UPLOAD_MB + 1) * 1024 * 1024
+        self.AUTHORITY_NAME = os.environ.get("CREDIT_AUTHORITY", "淮南市市场监督管理局（知识产权局）")
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_SECURE = os.environ.get("CREDIT_SECURE_COOKIES", "0") == "1"
+        self.WTF_CSRF_ENABLED = True
+        self.BABEL_DEFAULT_LOCALE = "zh_CN"
+        self.BABEL_DEFAULT_TIMEZONE = TIMEZONE
+        self.BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_ROOT / "credit" / "translations")
+        self.TESTING = False
+        for key, value in overrides.items():
+            setattr(self, key, value)
+
+    def as_dict(self) -> dict:
+        return {k: v for k, v in vars(self).items() if k.isupper()}

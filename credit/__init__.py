@@ -1,0 +1,24 @@
+"""淮南知识产权信用监管系统: the Flask application factory."""
+from __future__ import annotations
+
+from flask import Flask
+
+from config import PROJECT_ROOT, Config
+from credit.clock import Clock
+from credit.context import CreditContext, close_db
+
+
+def create_app(config: Config | None = None, clock: Clock | None = None) -> Flask:
+    config = config or Config()
+    app = Flask(
+        __name__,
+        instance_path=str(config.INSTANCE_DIR),
+        template_folder=str(PROJECT_ROOT / "templates"),
+    )
+    app.config.update(config.as_dict())
+    app.extensions["credit"] = CreditContext.build(config, clock or Clock())
+    app.teardown_appcontext(close_db)
+    from credit.web import init_web
+
+    init_web(app)
+    return app

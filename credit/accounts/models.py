@@ -1,0 +1,26 @@
+"""Staff and firm accounts. Roles are the ones of DESIGN section 2."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Optional
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+ROLES = ("inspector", "reviewer", "publisher", "admin", "firm")
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "user_account"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    username: str = Field(sa_column=sa.Column(sa.String(64), nullable=False, unique=True))
+    display_name: str = Field(default="", sa_column=sa.Column(sa.String(100), nullable=False))
+    password_hash: str = Field(sa_column=sa.Column(sa.String(255), nullable=False))
+    role: str = Field(sa_column=sa.Column(sa.String(20), nullable=False))
+    # A firm user sees only this subject's data.
+    subject_id: Optional[int] = Field(default=None, foreign_key="subject.id")
+    is_active: bool = Field(default=True, sa_column=sa.Column(sa.Boolean, nullable=False))
+    failed_logins: int = Field(default=0, sa_column=sa.Column(sa.Integer, nullable=False))
+    locked_until: Optional[dt.datetime] = Field(default=None, sa_column=sa.Column(sa.DateTime(timezone=True)))
+    created_at: dt.datetime = Field(sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False))

@@ -1,0 +1,357 @@
+"""The rules catalog: dated, referenced data in rules/, loaded by a strict validator.
+
+A catalog is a set of versions, each in force from ``effective_from`` until its ``effective_to``
+(or until the next version starts). Unknown keys, duplicate keys, impossible dates, overlapping
+versions, a rule without a legal reference or for an unknown subject kind are refused, each with
+its file, line and reason.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from credit.subjects.models import SUBJECT_KINDS
+from credit.violations.models import CATEGORIES
+
+RULE_KINDS = tuple(SUBJECT_KINDS) + ("all",)
+
+
+class CatalogProblem(Exception):
+    """One or more problems in catalog files; ``str()`` lists them as ``file:line: reason``."""
+
+    def __init__(self, problems: list[tuple[str, int | None, str]]):
+        self.problems = problems
+        super().__init__("\n".join(self.format(p) for p in problems))
+
+    @staticmethod
+    def format(problem: tuple[str, int | None, str]) -> str:
+        path, line, reason = problem
+        return f"{path}:{line}: {reason}" if line else f"{path}: {reason}"
+
+
+class NoCatalogInForce(LookupError):
+    """An assessment was asked for a date that no catalog version covers."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Schema
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
+
+
+class GradeBand(Strict):
+    grade: str
+    # A score gets the first band (highest first) whose bound it meets.
+    above: int | None = None
+    at_least: int | None = None
+
+    @model_validator(mode="after")
+    def one_bound(self):
+        if (self.above is None) == (self.at_least is None):
+            raise ValueError("a grade band needs exactly one of 'above' or 'at_least' / 每个等级须且仅须给出 above 或 at_least")
+        return self
+
+    def matches(self, score: int) -> bool:
+        return score > self.above if self.above is not None else score >= self.at_least
+
+
+class TierSpec(Strict):
+    tier: str
+    label: str
+    grades: list[str]
+    inspection_share: float = Field(ge=0, le=1)
+    measures: str = ""
+
+
+class RuleSpec(Strict):
+    code: str = Field(pattern=r"^[A-Z]+(-[A-Z]+)+$")
+    kind: str
+    category: str
+    behaviour: str = Field(min_length=1)
+    points: int
+    cap: int | None = None
+    window_years: int = Field(ge=1, le=10)
+    serious: bool = False
+    reference: str = Field(min_length=1)
+
+    @field_validator("kind")
+    @classmethod
+    def known_kind(cls, value):
+        if value not in RULE_KINDS:
+            raise ValueError(f"unknown subject kind {value!r} (expected one of {', '.join(RULE_KINDS)}) / 未知的主体类型")
+        return value
+
+    @field_validator("category")
+    @classmethod
+    def known_category(cls, value):
+        if value not in CATEGORIES:
+            raise ValueError(f"unknown IP category {value!r} (expected one of {', '.join(CATEGORIES)}) / 未知的知识产权类别")
+        return value
+
+    @field_validator("reference")
+    @classmethod
+    def real_reference(cls, value):
+        if not value.strip():
+            raise ValueError("a rule needs its legal reference / 规则须注明法律依据")
+        return value
+
+    @model_validator(mode="after")
+    def cap_has_sign_of_points(self):
+        if self.points == 0:
+            raise ValueError("points must not be 0 / 分值不能为 0")
+        if self.cap is not None and (self.cap * self.points <= 0 or abs(self.cap) < abs(self.points)):
+            raise ValueError("cap must have the sign of points and be at least one record's points / 上限须与分值同号且不小于单条分值")
+        return self
+
+    @property
+    def is_bonus(self) -> bool:
+        return self.points > 0
+
+    def applies_to(self, subject_kind: str) -> bool:
+        return self.kind in ("all", subject_kind)
+
+    def window_end(self, decision_date: dt.date) -> dt.date:
+        """First day the record no longer counts; a window ending on 29 February ends on the 28th."""
+        return add_years(decision_date, self.window_years)
+
+    def cutoff(self, as_of: dt.date) -> dt.date:
+        """Records decided after this date are still inside their window on ``as_of``.
+
+        ``window_end`` is monotone in the decision date, so "counts on as_of" is exactly
+        ``decision_date > cutoff``; the set-based SQL uses this bound.
+        """
+        candidate = add_years(as_of, -self.window_years)
+        while self.window_end(candidate) > as_of:
+            candidate -= dt.timedelta(days=1)
+        while self.window_end(candidate + dt.timedelta(days=1)) <= as_of:
+            candidate += dt.timedelta(days=1)
+        return candidate
+
+
+class CatalogVersionSpec(Strict):
+    version: str = Field(min_length=1, max_length=40)
+    title: str
+    effective_from: dt.date
+    effective_to: dt.date | None = None
+    base_score: int
+    score_floor: int = 0
+    bonus_total_cap: int = Field(ge=0)
+    listing_candidate_below: int
+    grades: list[GradeBand] = Field(min_length=1)
+    listed_grade: str
+    tiers: list[TierSpec] = Field(min_length=1)
+    rules: list[RuleSpec] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def consistent(self):
+        if self.effective_to is not None and self.effective_to <= self.effective_from:
+            raise ValueError("effective_to must be after effective_from / 失效日期须晚于生效日期")
+        codes = [r.code for r in self.rules]
+        dupes = sorted({c for c in codes if codes.count(c) > 1})
+        if dupes:
+            raise ValueError(f"duplicate rule codes: {', '.join(dupes)} / 规则代码重复")
+        grades = [g.grade for g in self.grades]
+        if self.listed_grade not in grades:
+            raise ValueError(f"listed_grade {self.listed_grade!r} is not a grade / 列入名单对应的等级不存在")
+        tiered = [g for t in self.tiers for g in t.grades]
+        if sorted(tiered) != sorted(grades):
+            raise ValueError("every grade must belong to exactly one tier / 每个等级须且仅须属于一个监管层级")
+        if not self.grades[-1].matches(self.score_floor):
+            raise ValueError("the lowest grade band must cover the score floor / 最低等级须覆盖最低分")
+        return self
+
+    # -- evaluation helpers shared by the SQL engine and the reference evaluator --
+    def rule(self, code: str) -> RuleSpec | None:
+        return self._by_code().get(code)
+
+    def _by_code(self) -> dict[str, RuleSpec]:
+        cache = self.__dict__.get("_rule_index")
+        if cache is None:
+            cache = {r.code: r for r in self.rules}
+            object.__setattr__(self, "_rule_index", cache)
+        return cache
+
+    def grade_for(self, score: int, listed: bool) -> str:
+        if listed:
+            return self.listed_grade
+        for band in self.grades:
+            if band.matches(score):
+                return band.grade
+        return self.grades[-1].grade
+
+    def tier_for(self, grade: str) -> TierSpec:
+        return next(t for t in self.tiers if grade in t.grades)
+
+    def canonical(self) -> str:
+        return json.dumps(self.model_dump(mode="json"), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+    def digest(self) -> str:
+        return hashlib.sha256(self.canonical().encode()).hexdigest()
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a year without one
+        return day.replace(year=day.year + years, day=28)
+
+
+# ---------------------------------------------------------------------------------------------
+# Strict YAML reading with line numbers
+
+
+class _Located:
+    """Plain Python data from YAML plus the line of every path in it."""
+
+    def __init__(self):
+        self.lines: dict[tuple, int] = {}
+
+
+def read_yaml(path: Path) -> tuple[Any, dict[tuple, int]]:
+    """Parse one YAML file; duplicate keys and impossible dates are problems with their line."""
+    text = path.read_text(encoding="utf-8")
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise CatalogProblem([(str(path), mark.line + 1 if mark else None, f"YAML syntax error / YAML 语法错误: {exc}")])
+    located = _Located()
+    problems: list[tuple[str, int | None, str]] = []
+    constructor = yaml.SafeLoader("")
+
+    def convert(n, loc: tuple):
+        located.lines[loc] = n.start_mark.line + 1
+        if isinstance(n, yaml.MappingNode):
+            out = {}
+            for key_node, value_node in n.value:
+                key = constructor.construct_object(key_node)
+                if key in out:
+                    problems.append((str(path), key_node.start_mark.line + 1, f"duplicate key {key!r} / 键重复"))
+                    continue
+                out[key] = convert(value_node, loc + (key,))
+            return out
+        if isinstance(n, yaml.SequenceNode):
+            return [convert(item, loc + (i,)) for i, item in enumerate(n.value)]
+        try:
+            return constructor.construct_object(n)
+        except ValueError as exc:
+            problems.append((str(path), n.start_mark.line + 1, f"impossible value {n.value!r}: {exc} / 无效的值（如不存在的日期）"))
+            return None
+
+    data = convert(node, ()) if node is not None else None
+    if problems:
+        raise CatalogProblem(problems)
+    return data, located.lines
+
+
+def validate(model: type[BaseModel], data: Any, lines: dict[tuple, int], path: Path, loc_prefix: tuple = ()):
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            loc = loc_prefix + tuple(error["loc"])
+            # The nearest located ancestor gives the line (model-level errors have no field).
+            line = next((lines[loc[:i]] for i in range(len(loc), -1, -1) if loc[:i] in lines), None)
+            field = ".".join(str(p) for p in loc) or "(file)"
+            message = error["msg"].removeprefix("Value error, ")
+            if error["type"] == "extra_forbidden":
+                message = "unknown key / 未知的键"
+            elif error["type"] == "missing":
+                message = "required key is missing / 缺少必填的键"
+            problems.append((str(path), line, f"{field}: {message}"))
+        raise CatalogProblem(problems) from None
+
+
+# ---------------------------------------------------------------------------------------------
+# The catalog
+
+
+class Catalog:
+    def __init__(self, versions: list[CatalogVersionSpec]):
+        self.versions = sorted(versions, key=lambda v: v.effective_from)
+
+    @classmethod
+    def load(cls, path: Path) -> "Catalog":
+        """Load every version file (``*.yaml`` under ``path/catalog`` or the file itself)."""
+        path = Path(path)
+        files = [path] if path.is_file() else sorted((path / "catalog").glob("*.yaml")) if (path / "catalog").is_dir() else sorted(path.glob("*.yaml"))
+        if not files:
+            raise CatalogProblem([(str(path), None, "no catalog version files (*.yaml) found / 未找到规则目录文件")])
+        versions, problems, origin = [], [], {}
+        for file in files:
+            try:
+                data, lines = read_yaml(file)
+                version = validate(CatalogVersionSpec, data, lines, file)
+            except CatalogProblem as exc:
+                problems.extend(exc.problems)
+                continue
+            versions.append(version)
+            origin[version.version] = (file, lines.get(("effective_from",)))
+        ordered = sorted(versions, key=lambda v: v.effective_from)
+        names = [v.version for v in ordered]
+        for name in {n for n in names if names.count(n) > 1}:
+            problems.append((str(origin[name][0]), None, f"version {name!r} is defined twice / 版本号重复"))
+        for earlier, later in zip(ordered, ordered[1:]):
+            if earlier.effective_to is None and earlier.effective_from == later.effective_from or (
+                earlier.effective_to is not None and earlier.effective_to > later.effective_from
+            ):
+                file, line = origin[later.version]
+                problems.append(
+                    (str(file), line, f"version {later.version!r} overlaps version {earlier.version!r} / 版本生效期间重叠")
+                )
+        if problems:
+            raise CatalogProblem(problems)
+        return cls(ordered)
+
+    def in_force(self, as_of: dt.date) -> CatalogVersionSpec:
+        for i, version in enumerate(self.versions):
+            nxt = self.versions[i + 1].effective_from if i + 1 < len(self.versions) else None
+            end = version.effective_to or nxt
+            if version.effective_from <= as_of and (end is None or as_of < end):
+                return version
+        first = self.versions[0].effective_from
+        if as_of < first:
+            raise NoCatalogInForce(
+                f"{as_of.isoformat()} 早于第一版信用规则目录的生效日期 {first.isoformat()}，无法评价 / "
+                f"{as_of.isoformat()} is before the first catalog version ({first.isoformat()}): no assessment is possible"
+            )
+        raise NoCatalogInForce(
+            f"{as_of.isoformat()} 没有生效的信用规则目录版本 / no catalog version is in force on {as_of.isoformat()}"
+        )
+
+    def all_codes(self) -> set[str]:
+        return {r.code for v in self.versions for r in v.rules}
+
+    def rule_for(self, code: str, as_of: dt.date) -> RuleSpec | None:
+        return self.in_force(as_of).rule(code)
+
+    def any_rule(self, code: str) -> RuleSpec | None:
+        """The latest definition of a code in any version (for import checks of old records)."""
+        for version in reversed(self.versions):
+            if rule := version.rule(code):
+                return rule
+        return None
+
+
+_CACHE: dict[Path, tuple[float, Catalog]] = {}
+
+
+def load_catalog(path: Path) -> Catalog:
+    """Load with a cache keyed on the newest file time, so an edited catalog is picked up."""
+    path = Path(path)
+    stamp = max((p.stat().st_mtime for p in path.rglob("*.yaml")), default=0.0)
+    hit = _CACHE.get(path)
+    if hit and hit[0] == stamp:
+        return hit[1]
+    catalog = Catalog.load(path)
+    _CACHE[path] = (stamp, catalog)
+    return catalog

@@ -1,0 +1,54 @@
+"""The `credit` command: Flask's CLI group with the project's commands (`flask --app credit` works too)."""
+from __future__ import annotations
+
+import click
+from flask.cli import FlaskGroup, with_appcontext
+
+from credit import create_app
+
+
+@click.group(cls=FlaskGroup, create_app=lambda: create_app(), add_default_commands=False)
+def main() -> None:
+    """淮南知识产权信用监管系统 / Huainan IP credit supervision."""
+
+
+@main.group("db")
+def db_group() -> None:
+    """数据库迁移 / database migrations."""
+
+
+@db_group.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+@with_appcontext
+def db_upgrade(revision: str) -> None:
+    """Bring the database to the latest schema (empty or previous release)."""
+    from flask import current_app
+
+    from credit import migrate
+
+    migrate.upgrade(current_app.config["DATABASE_URL"], revision)
+    click.echo(f"数据库已升级到 {revision} / database upgraded to {revision}")
+
+
+@db_group.command("revision")
+@click.option("-m", "--message", required=True)
+@with_appcontext
+def db_revision(message: str) -> None:
+    """Autogenerate a new Alembic revision from the models."""
+    from flask import current_app
+
+    from credit import migrate
+
+    migrate.new_revision(current_app.config["DATABASE_URL"], message)
+
+
+def _register() -> None:
+    """Each concept package keeps its own commands; this is the one list of them."""
+    from credit.audit.cli import audit_group
+    from credit.catalog.cli import rules_group
+
+    for command in (rules_group, audit_group):
+        main.add_command(command)
+
+
+_register()

@@ -1,0 +1,47 @@
+"""What every view, CLI command and scheduler job needs: the engine, the clock, the catalog."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import current_app, g
+from sqlmodel import Session
+
+from credit.catalog.loader import Catalog, load_catalog
+from credit.clock import Clock
+from credit.db import import_models, make_engine
+
+
+@dataclass
+class CreditContext:
+    engine: sa.Engine
+    clock: Clock
+    rules_dir: Path
+    storage_dir: Path
+
+    @classmethod
+    def build(cls, config, clock: Clock) -> "CreditContext":
+        import_models()
+        return cls(make_engine(config.DATABASE_URL), clock, Path(config.RULES_DIR), Path(config.STORAGE_DIR))
+
+    @property
+    def catalog(self) -> Catalog:
+        return load_catalog(self.rules_dir)
+
+
+def current() -> CreditContext:
+    return current_app.extensions["credit"]
+
+
+def db() -> Session:
+    """The request's (or CLI command's) session, closed when the app context ends."""
+    if "db_session" not in g:
+        g.db_session = Session(current().engine, expire_on_commit=False)
+    return g.db_session
+
+
+def close_db(_exc=None) -> None:
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.close()

@@ -1,0 +1,8 @@
+"""Every table of the application, imported in one place for Alembic and create_all."""
+from credit.accounts.models import User  # noqa: F401
+from credit.audit.models import AuditEvent  # noqa: F401
+from credit.catalog.models import CatalogVersion  # noqa: F401
+from credit.listing.models import ListEntry  # noqa: F401
+from credit.scoring.models import Assessment, Contribution  # noqa: F401
+from credit.subjects.models import Subject  # noqa: F401
+from credit.violations.models import Evidence, Record, RecordEvent  # noqa: F401

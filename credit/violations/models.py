@@ -1,0 +1,75 @@
+"""Records (findings about a subject) and their status history. Nothing is ever deleted."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Optional
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+# rejected: a draft the reviewer did not confirm (never counted, kept like everything else).
+STATUSES = ("draft", "confirmed", "rejected", "disputed", "repaired", "revoked")
+# Statuses under which a record counts towards the score (repaired: until its repair date).
+COUNTING_STATUSES = ("confirmed", "disputed")
+CATEGORIES = {
+    "patent": "专利",
+    "trademark": "商标",
+    "copyright": "著作权",
+    "gi": "地理标志",
+    "general": "综合",
+}
+
+
+class Record(SQLModel, table=True):
+    __tablename__ = "record"
+    __table_args__ = (
+        sa.Index("ix_record_subject_decision", "subject_id", "decision_date"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    # The sender's stable id for imported records: re-import updates, never duplicates.
+    external_id: Optional[str] = Field(default=None, sa_column=sa.Column(sa.String(64), unique=True))
+    subject_id: int = Field(foreign_key="subject.id", nullable=False)
+    rule_code: str = Field(sa_column=sa.Column(sa.String(40), nullable=False, index=True))
+    category: str = Field(sa_column=sa.Column(sa.String(20), nullable=False))
+    decision_date: dt.date = Field(sa_column=sa.Column(sa.Date, nullable=False))
+    document_no: str = Field(default="", sa_column=sa.Column(sa.String(100), nullable=False))
+    authority: str = Field(default="", sa_column=sa.Column(sa.String(200), nullable=False))
+    facts: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False))
+    status: str = Field(sa_column=sa.Column(sa.String(12), nullable=False, index=True))
+    repaired_on: Optional[dt.date] = Field(default=None, sa_column=sa.Column(sa.Date))
+    recorded_by_id: Optional[int] = Field(default=None, foreign_key="user_account.id")
+    confirmed_by_id: Optional[int] = Field(default=None, foreign_key="user_account.id")
+    confirmed_at: Optional[dt.datetime] = Field(default=None, sa_column=sa.Column(sa.DateTime(timezone=True)))
+    status_reason: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False))
+    created_at: dt.datetime = Field(sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False))
+    updated_at: dt.datetime = Field(sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False))
+
+
+class RecordEvent(SQLModel, table=True):
+    """One status change of a record: the record's own history, beside the audit chain."""
+
+    __tablename__ = "record_event"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    record_id: int = Field(foreign_key="record.id", nullable=False, index=True)
+    at: dt.datetime = Field(sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False))
+    actor_id: Optional[int] = Field(default=None, foreign_key="user_account.id")
+    from_status: Optional[str] = Field(default=None, sa_column=sa.Column(sa.String(12)))
+    to_status: str = Field(sa_column=sa.Column(sa.String(12), nullable=False))
+    reason: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False))
+
+
+class Evidence(SQLModel, table=True):
+    """An evidence file, stored once by SHA-256 outside any static folder."""
+
+    __tablename__ = "evidence"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    record_id: int = Field(foreign_key="record.id", nullable=False, index=True)
+    sha256: str = Field(sa_column=sa.Column(sa.String(64), nullable=False, index=True))
+    filename: str = Field(sa_column=sa.Column(sa.String(255), nullable=False))
+    content_type: str = Field(sa_column=sa.Column(sa.String(100), nullable=False))
+    size: int = Field(sa_column=sa.Column(sa.BigInteger, nullable=False))
+    uploaded_by_id: Optional[int] = Field(default=None, foreign_key="user_account.id")
+    uploaded_at: dt.datetime = Field(sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False))

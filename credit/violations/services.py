@@ -1,0 +1,122 @@
+"""Recording violations and moving them through their life cycle (four eyes, nothing deleted).
+
+draft -> confirmed (by a reviewer who is not the recorder) | rejected;
+confirmed <-> disputed; confirmed|disputed -> repaired; any counted state -> revoked (reason).
+Every step is a RecordEvent and an audit event in the same transaction, and the subject's
+assessment is recomputed at once when what counts may have changed.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from credit.audit.actor import Actor
+from credit.audit.services import record_event
+from credit.catalog.loader import Catalog, NoCatalogInForce
+from credit.errors import InvalidInput, NotAllowed
+from credit.scoring.engine import recompute_subject
+from credit.subjects.models import SUBJECT_KINDS, Subject
+from credit.violations.models import CATEGORIES, Record, RecordEvent
+
+TRANSITIONS = {
+    "draft": {"confirmed", "rejected"},
+    "confirmed": {"disputed", "repaired", "revoked"},
+    "disputed": {"confirmed", "repaired", "revoked"},
+    "repaired": {"revoked"},
+    "rejected": set(),
+    "revoked": set(),
+}
+STATUS_LABELS = {
+    "draft": ("待审核", "awaiting review"),
+    "confirmed": ("已确认", "confirmed"),
+    "rejected": ("已退回", "rejected"),
+    "disputed": ("异议处理中", "objection pending"),
+    "repaired": ("已修复", "repaired"),
+    "revoked": ("已撤销", "revoked"),
+}
+
+
+@dataclass
+class RecordInput:
+    rule_code: str
+    decision_date: dt.date
+    document_no: str = ""
+    authority: str = ""
+    facts: str = ""
+    category: str | None = None
+
+
+def check_rule(catalog: Catalog, subject: Subject, rule_code: str, decision_date: dt.date):
+    """The catalog rule for a new record, or InvalidInput saying why it does not fit."""
+    try:
+        version = catalog.in_force(decision_date)
+    except NoCatalogInForce as exc:
+        raise InvalidInput(str(exc).split(" / ")[0], str(exc).split(" / ")[-1], "decision_date")
+    rule = version.rule(rule_code)
+    if rule is None:
+        raise InvalidInput(f"未知的记录类型 {rule_code!r}", f"unknown record type {rule_code!r}", "rule_code")
+    if not rule.applies_to(subject.kind):
+        kind = SUBJECT_KINDS[subject.kind]
+        raise InvalidInput(f"记录类型 {rule_code} 不适用于{kind}",
+                           f"record type {rule_code} does not apply to a {subject.kind}", "rule_code")
+    return rule
+
+
+def record_violation(
+    session: Session, catalog: Catalog, subject: Subject, data: RecordInput, actor: Actor, now: dt.datetime,
+    today: dt.date,
+) -> Record:
+    if data.decision_date > today:
+        raise InvalidInput("决定日期不能晚于今天", "the decision date cannot be in the future", "decision_date")
+    rule = check_rule(catalog, subject, data.rule_code, data.decision_date)
+    category = data.category or rule.category
+    if category not in CATEGORIES:
+        raise InvalidInput(f"未知的知识产权类别 {category!r}", f"unknown IP category {category!r}", "category")
+    record = Record(
+        subject_id=subject.id, rule_code=rule.code, category=category, decision_date=data.decision_date,
+        document_no=data.document_no.strip(), authority=data.authority.strip(), facts=data.facts.strip(),
+        status="draft", recorded_by_id=actor.user_id, created_at=now, updated_at=now,
+    )
+    session.add(record)
+    session.flush()
+    _log(session, record, None, "draft", actor, "", now)
+    return record
+
+
+def transition(
+    session: Session, catalog: Catalog, record: Record, to: str, actor: Actor, now: dt.datetime, today: dt.date,
+    reason: str = "", repaired_on: dt.date | None = None,
+) -> Record:
+    """Move a record to ``to`` if the life cycle allows it, log it, and recompute the subject."""
+    reason = (reason or "").strip()
+    if to not in TRANSITIONS.get(record.status, set()):
+        raise NotAllowed(
+            f"记录当前为“{STATUS_LABELS[record.status][0]}”，不能改为“{STATUS_LABELS[to][0]}”",
+            f"a record that is {STATUS_LABELS[record.status][1]} cannot become {STATUS_LABELS[to][1]}",
+        )
+    if to == "confirmed" and record.status == "draft":
+        if actor.user_id is not None and actor.user_id == record.recorded_by_id:
+            raise NotAllowed("不能审核自己录入的记录（双人复核）",
+                             "you cannot confirm a record you recorded yourself (four eyes)")
+        record.confirmed_by_id, record.confirmed_at = actor.user_id, now
+    if to in ("rejected", "revoked", "repaired") and not reason:
+        raise InvalidInput("请填写理由", "a reason is required", "reason")
+    if to == "repaired":
+        record.repaired_on = repaired_on or today
+    previous = record.status
+    record.status, record.status_reason, record.updated_at = to, reason, now
+    session.add(record)
+    _log(session, record, previous, to, actor, reason, now)
+    recompute_subject(session, catalog, record.subject_id, today, now)
+    return record
+
+
+def _log(session: Session, record: Record, from_status, to_status, actor: Actor, reason: str, now: dt.datetime):
+    session.add(RecordEvent(record_id=record.id, at=now, actor_id=actor.user_id, from_status=from_status,
+                            to_status=to_status, reason=reason))
+    record_event(session, actor=actor.name, action=f"record.{to_status}", object_type="record",
+                 object_id=record.id, data={"from": from_status, "to": to_status, "reason": reason,
+                                            "subject_id": record.subject_id, "rule_code": record.rule_code},
+                 now=now)

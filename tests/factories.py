@@ -1,0 +1,52 @@
+"""Factories that make each test a few lines of set-up (CTFd style)."""
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import pytest
+
+from credit.audit.actor import Actor
+from credit.subjects.models import Subject
+from credit.subjects.services import SubjectInput, create_subject, synthetic_uscc
+from credit.violations.models import Record
+
+_serial = itertools.count(1)
+INSPECTOR = Actor(None, "test-inspector")
+
+
+@pytest.fixture
+def make_subject(session, clock):
+    def make(kind: str = "patent_agency", name: str | None = None, district: str = "340403", **extra) -> Subject:
+        serial = next(_serial)
+        data = SubjectInput(
+            uscc=extra.pop("uscc", synthetic_uscc(serial, district)),
+            name=name or f"测试{kind}{serial}",
+            kind=kind,
+            district=district,
+            legal_representative=extra.pop("legal_representative", "张三"),
+            **extra,
+        )
+        subject = create_subject(session, data, INSPECTOR, clock.now())
+        session.commit()
+        return subject
+
+    return make
+
+
+@pytest.fixture
+def make_record(session, clock):
+    """A record written straight to the table in a given status (the life cycle is tested elsewhere)."""
+
+    def make(subject: Subject, rule_code: str, decision_date: dt.date, status: str = "confirmed",
+             repaired_on: dt.date | None = None, category: str = "patent") -> Record:
+        record = Record(
+            subject_id=subject.id, rule_code=rule_code, category=category, decision_date=decision_date,
+            status=status, repaired_on=repaired_on, document_no=f"淮市监罚〔{decision_date.year}〕{next(_serial)}号",
+            authority="淮南市市场监督管理局", created_at=clock.now(), updated_at=clock.now(),
+        )
+        session.add(record)
+        session.commit()
+        return record
+
+    return make
