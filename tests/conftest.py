@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import tempfile
 
 import pytest
 import sqlalchemy as sa
@@ -23,11 +24,14 @@ from credit.migrate import upgrade
 pytest_plugins = ["tests.factories"]
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+# Keep generated state (secret key, files) out of the working tree.
+os.environ.setdefault("CREDIT_INSTANCE", tempfile.mkdtemp(prefix="credit-test-"))
 
 
 def _fresh_postgres(base_url: str, name: str) -> str:
     url = sa.engine.make_url(base_url.replace("postgresql://", "postgresql+psycopg://", 1))
-    admin = make_engine(url.render_as_string(hide_password=False), isolation_level="AUTOCOMMIT")
+    admin_url = url.set(database="postgres").render_as_string(hide_password=False)
+    admin = make_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
