@@ -177,7 +177,7 @@ def recompute(
     session.execute(sa.delete(a).where(a.c.id.in_(old)))
 
     scored = assessments_query(version, as_of, ids).subquery("scored")
-    written = session.execute(
+    session.execute(
         sa.insert(a).from_select(
             ["subject_id", "as_of", "catalog_version", "score", "grade", "tier", "listed", "computed_at"],
             sa.select(
@@ -191,7 +191,7 @@ def recompute(
                 sa.literal(now.astimezone(dt.timezone.utc), sa.DateTime(timezone=True)),
             ),
         )
-    ).rowcount
+    )
     contributions = contributions_query(version, as_of, ids).subquery("contrib")
     session.execute(
         sa.insert(c).from_select(
@@ -202,7 +202,11 @@ def recompute(
             ).join(a, sa.and_(a.c.subject_id == contributions.c.subject_id, a.c.as_of == as_of)),
         )
     )
-    return written
+    # rowcount of INSERT ... SELECT is not reported by every driver (SQLite gives -1).
+    written = sa.select(sa.func.count()).select_from(a).where(a.c.as_of == as_of)
+    if ids is not None:
+        written = written.where(a.c.subject_id.in_(ids))
+    return session.scalar(written)
 
 
 def recompute_subject(session: Session, catalog: Catalog, subject_id: int, as_of: dt.date, now: dt.datetime) -> Assessment:
