@@ -14,10 +14,12 @@ $(BIN)/python:
 
 install: $(BIN)/python
 	$(BIN)/pip install -q -e .
+	$(BIN)/pybabel -q compile -d credit/translations
 	bash scripts/system-deps.sh run
 
 install-test: $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pybabel -q compile -d credit/translations
 	bash scripts/system-deps.sh test
 
 run: install

@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 
 import pytest
 
+from credit.accounts.models import User
+from credit.accounts.services import hash_password
 from credit.audit.actor import Actor
 from credit.subjects.models import Subject
 from credit.subjects.services import SubjectInput, create_subject, synthetic_uscc
@@ -50,3 +53,39 @@ def make_record(session, clock):
         return record
 
     return make
+
+
+@functools.cache
+def cached_password_hash(password: str = "demo-password") -> str:
+    """scrypt is slow on purpose; tests hash each password once."""
+    return hash_password(password)
+
+
+@pytest.fixture
+def make_user(session, clock, make_subject):
+    """A user of ``role`` with password ``demo-password``; a firm user gets its own subject unless given one."""
+
+    def make(role: str = "inspector", username: str | None = None, **extra) -> User:
+        if role == "firm" and "subject_id" not in extra:
+            extra["subject_id"] = make_subject(kind="firm").id
+        user = User(username=username or f"{role}{next(_serial)}", role=role, created_at=clock.now(),
+                    password_hash=cached_password_hash(), **extra)
+        session.add(user)
+        session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def login_as(client, make_user):
+    """Log the test client in as a new user of ``role`` (through the session: no password check)."""
+
+    def login(role: str, **extra) -> User:
+        user = make_user(role, **extra)
+        with client.session_transaction() as sess:
+            sess["_user_id"] = str(user.id)
+            sess["_fresh"] = True
+        return user
+
+    return login

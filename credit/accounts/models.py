@@ -24,3 +24,19 @@ class User(SQLModel, table=True):
     failed_logins: int = Field(default=0, sa_column=sa.Column(sa.Integer, nullable=False))
     locked_until: Optional[dt.datetime] = Field(default=None, sa_column=sa.Column(sa.DateTime(timezone=True)))
     created_at: dt.datetime = Field(sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False))
+
+    # Flask-Login's user protocol (UserMixin would shadow the is_active column with a property).
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    @property
+    def label(self) -> str:
+        return self.display_name or self.username

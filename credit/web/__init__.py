@@ -2,8 +2,29 @@
 from __future__ import annotations
 
 from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+
+from credit.accounts.authz import ROLE_LABELS, init_authz
+from credit.web.errors import init_errors
+from credit.web.i18n import init_i18n
+from credit.web.nav import nav_items
+
+csrf = CSRFProtect()
+
+
+def _blueprints() -> list:
+    # Each concept package contributes its blueprint; this is the one place that lists them.
+    from credit.accounts.views import bp as auth_bp
+    from credit.web.views import bp as web_bp
+
+    return [web_bp, auth_bp]
 
 
 def init_web(app: Flask) -> None:
-    # Each concept package contributes its blueprint; this is the one place that lists them.
-    pass
+    init_i18n(app)
+    init_authz(app)
+    csrf.init_app(app)
+    init_errors(app)
+    app.jinja_env.globals.update(nav_items=nav_items, ROLE_LABELS=ROLE_LABELS)
+    for blueprint in _blueprints():
+        app.register_blueprint(blueprint)

@@ -1,0 +1,22 @@
+"""The navigation bar: each item is shown to whoever passes its endpoint's access rule.
+
+Add one line per page that belongs in the bar; an endpoint not (yet) registered is skipped.
+"""
+from __future__ import annotations
+
+from flask import current_app, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from credit.accounts.authz import may_open
+
+NAV = [
+    ("web.home", _l("Home")),
+    ("audit.events", _l("Audit log")),
+]
+
+
+def nav_items() -> list[tuple[str, str, str]]:
+    """(endpoint, url, label) of the items the current user may open."""
+    return [(endpoint, url_for(endpoint), label) for endpoint, label in NAV
+            if endpoint in current_app.view_functions and may_open(current_user, endpoint)]

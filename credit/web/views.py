@@ -1,0 +1,29 @@
+"""The home page after login and the language switch."""
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask_login import current_user
+
+from credit.accounts.authz import public, roles_required
+from credit.accounts.models import ROLES
+from credit.accounts.views import safe_next
+from credit.context import db
+from credit.web.dashboard import dashboard
+from credit.web.i18n import LANGUAGES
+
+bp = Blueprint("web", __name__, static_folder="static", static_url_path="/assets")
+
+
+@bp.route("/")
+@roles_required(*ROLES)
+def home():
+    return render_template("home.html", board=dashboard(db(), current_user))
+
+
+@bp.route("/language/<code>")
+@public
+def set_language(code: str):
+    # A plain link (works without JavaScript); only a known language is stored.
+    if code in LANGUAGES:
+        session["language"] = code
+    return redirect(safe_next(request.args.get("next"), url_for("web.home")))
