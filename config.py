@@ -43,6 +43,8 @@ class Config:
         self.MAX_UPLOAD_MB = int(os.environ.get("CREDIT_MAX_UPLOAD_MB", "20"))
         self.MAX_CONTENT_LENGTH = (self.MAX_UPLOAD_MB + 1) * 1024 * 1024
         self.AUTHORITY_NAME = os.environ.get("CREDIT_AUTHORITY", "淮南市市场监督管理局（知识产权局）")
+        # Where the public reaches /verify/<code>: printed in every notice's QR code.
+        self.PUBLIC_BASE_URL = os.environ.get("CREDIT_PUBLIC_BASE_URL", "http://127.0.0.1:5000")
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_SECURE = os.environ.get("CREDIT_SECURE_COOKIES", "0") == "1"
