@@ -1,0 +1,138 @@
+"""What the subject page shows about a score: the current assessment, its explanation, its history.
+
+The explanation reads the catalog version the assessment was computed with (as stored, not the
+file as it is today), so an old grade is explained by the rules that made it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from credit.catalog.loader import CatalogVersionSpec, RuleSpec, TierSpec, add_years
+from credit.catalog.services import stored_version
+from credit.scoring.engine import latest_assessment
+from credit.scoring.models import Assessment, Contribution
+from credit.violations.models import Record
+
+HISTORY_YEARS = 3
+
+
+@dataclass(frozen=True)
+class ExplanationRow:
+    record: Record
+    rule: RuleSpec
+    points: int
+    counted_points: int
+
+    @property
+    def cap_applied(self) -> bool:
+        return self.counted_points != self.points
+
+
+@dataclass(frozen=True)
+class Profile:
+    assessment: Assessment | None
+    version: CatalogVersionSpec | None
+    explanation: list[ExplanationRow] = field(default_factory=list)
+    history: list[Assessment] = field(default_factory=list)
+
+    @property
+    def tier(self) -> TierSpec | None:
+        return self.version.tier_for(self.assessment.grade) if self.assessment else None
+
+
+def subject_profile(session: Session, subject_id: int, today: dt.date) -> Profile:
+    assessment = latest_assessment(session, subject_id, today)
+    if assessment is None:
+        return Profile(None, None)
+    version = stored_version(session, assessment.catalog_version)
+    rows = session.execute(
+        sa.select(Contribution, Record)
+        .join(Record, Record.id == Contribution.record_id)
+        .where(Contribution.assessment_id == assessment.id)
+        .order_by(Record.decision_date, Record.id)
+    ).all()
+    explanation = [ExplanationRow(r, version.rule(c.rule_code), c.points, c.counted_points) for c, r in rows]
+    history = session.scalars(
+        sa.select(Assessment)
+        .where(Assessment.subject_id == subject_id, Assessment.as_of <= today,
+               Assessment.as_of > add_years(today, -HISTORY_YEARS))
+        .order_by(Assessment.as_of)
+    ).all()
+    return Profile(assessment, version, explanation, list(history))
+
+
+# ---------------------------------------------------------------------------------------------
+# The history chart: geometry only; templates/subjects/_history_chart.html draws the SVG, so the
+# page needs no JavaScript.
+
+
+@dataclass(frozen=True)
+class ChartPoint:
+    x: float
+    y: float
+    assessment: Assessment
+
+
+@dataclass(frozen=True)
+class ChartBand:
+    grade: str
+    top: float
+    bottom: float
+
+
+@dataclass(frozen=True)
+class HistoryChart:
+    width: int
+    height: int
+    left: int
+    right: int
+    top: int
+    bottom: int
+    points: list[ChartPoint]
+    bands: list[ChartBand]
+    y_ticks: list[tuple[float, int]]
+    x_ticks: list[tuple[float, dt.date]]
+
+    @property
+    def path(self) -> str:
+        """A step line: a score holds from one assessment until the next."""
+        if len(self.points) < 2:
+            return ""
+        first = self.points[0]
+        return " ".join([f"M{first.x:.1f},{first.y:.1f}"] + [f"H{p.x:.1f}V{p.y:.1f}" for p in self.points[1:]])
+
+
+def history_chart(history: list[Assessment], version: CatalogVersionSpec, width: int = 640,
+                  height: int = 220) -> HistoryChart:
+    left, right, top, bottom = 40, width - 12, 10, height - 28
+    low = version.score_floor
+    high = max([version.base_score + version.bonus_total_cap] + [a.score for a in history])
+
+    def y_of(score: float) -> float:
+        return bottom - (score - low) / (high - low) * (bottom - top)
+
+    first, last = (history[0].as_of, history[-1].as_of) if history else (None, None)
+    span = (last - first).days if history else 0
+
+    def x_of(day: dt.date) -> float:
+        return (left + right) / 2 if span == 0 else left + (day - first).days / span * (right - left)
+
+    bands, ceiling = [], high
+    for band in version.grades:
+        floor = band.above if band.above is not None else band.at_least
+        floor = max(floor, low)
+        bands.append(ChartBand(band.grade, y_of(ceiling), y_of(floor)))
+        ceiling = floor
+    y_ticks = sorted({low, version.base_score, *(b.at_least for b in version.grades if b.at_least is not None)})
+    x_days = [first, last] if span else ([first] if history else [])
+    return HistoryChart(
+        width, height, left, right, top, bottom,
+        [ChartPoint(x_of(a.as_of), y_of(a.score), a) for a in history],
+        bands,
+        [(y_of(v), v) for v in y_ticks if low <= v <= high],
+        [(x_of(d), d) for d in x_days],
+    )
