@@ -44,10 +44,11 @@ def db_revision(message: str) -> None:
 
 def _register() -> None:
     """Each concept package keeps its own commands; this is the one list of them."""
+    from credit.accounts.cli import serve, users_group
     from credit.audit.cli import audit_group
     from credit.catalog.cli import rules_group
 
-    for command in (rules_group, audit_group):
+    for command in (rules_group, audit_group, users_group, serve):
         main.add_command(command)
 
 

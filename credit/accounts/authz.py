@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
-from flask import Flask, abort, current_app, flash, g, jsonify, redirect, request, url_for
+from flask import Flask, abort, current_app, flash, jsonify, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user
 
@@ -108,12 +108,6 @@ def _unauthorized():
     return redirect(url_for(login_manager.login_view, next=request.full_path.rstrip("?")))
 
 
-def _forget_cached_user() -> None:
-    # Flask-Login caches the user on g, which lives as long as the app context; when one is
-    # already pushed (tests, CLI) it spans several requests, so each request loads its own.
-    g.pop("_login_user", None)
-
-
 def deny_unclassified() -> None:
     """before_request: a view that declares no access rule is closed, not open."""
     endpoint = request.endpoint
@@ -126,5 +120,4 @@ def deny_unclassified() -> None:
 
 def init_authz(app: Flask) -> None:
     login_manager.init_app(app)
-    app.before_request(_forget_cached_user)
     app.before_request(deny_unclassified)

@@ -1,7 +1,7 @@
 """Web layer wiring: blueprints, i18n, login and error pages are registered here."""
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, current_app, g
 from flask_wtf.csrf import CSRFProtect
 
 from credit.accounts.authz import ROLE_LABELS, init_authz
@@ -15,12 +15,22 @@ csrf = CSRFProtect()
 def _blueprints() -> list:
     # Each concept package contributes its blueprint; this is the one place that lists them.
     from credit.accounts.views import bp as auth_bp
+    from credit.audit.views import bp as audit_bp
     from credit.web.views import bp as web_bp
 
-    return [web_bp, auth_bp]
+    return [web_bp, auth_bp, audit_bp]
+
+
+def _forget_request_caches() -> None:
+    # Flask-Login and Flask-WTF cache the user and the CSRF token on g, which lives as long as
+    # the app context. When one is already pushed (the tests' session fixture) it spans several
+    # requests, perhaps of different clients: each request must start from its own cookie.
+    g.pop("_login_user", None)
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
 
 
 def init_web(app: Flask) -> None:
+    app.before_request(_forget_request_caches)
     init_i18n(app)
     init_authz(app)
     csrf.init_app(app)

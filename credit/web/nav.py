@@ -12,6 +12,8 @@ from credit.accounts.authz import may_open
 
 NAV = [
     ("web.home", _l("Home")),
+    ("subjects.index", _l("Subjects")),
+    ("records.review", _l("Review queue")),
     ("audit.events", _l("Audit log")),
 ]
 

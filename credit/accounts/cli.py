@@ -1,0 +1,74 @@
+"""`credit users create|disable` and `credit serve`."""
+from __future__ import annotations
+
+import click
+from flask.cli import ScriptInfo, pass_script_info, with_appcontext
+
+from credit.accounts.models import ROLES
+from credit.accounts.services import create_user, disable_user
+from credit.audit.actor import Actor
+from credit.context import current, db
+from credit.errors import DomainError
+from credit.subjects.services import find_by_uscc, validate_uscc
+
+CLI_ACTOR = Actor(None, "cli")
+
+
+@click.group("users")
+def users_group() -> None:
+    """用户管理 / user accounts."""
+
+
+@users_group.command("create")
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice(ROLES))
+@click.option("--subject-uscc", help="企业用户绑定的主体 / the subject a firm user is bound to")
+@click.option("--display-name", default="")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@with_appcontext
+def create(username: str, role: str, subject_uscc: str | None, display_name: str, password: str) -> None:
+    session = db()
+    try:
+        subject_id = _subject_id(session, subject_uscc) if subject_uscc else None
+        user = create_user(session, username, password, role, CLI_ACTOR, current().clock.now(),
+                           subject_id=subject_id, display_name=display_name)
+    except DomainError as err:
+        session.rollback()
+        raise click.ClickException(str(err))
+    session.commit()
+    click.echo(f"已创建用户 {user.username}（{role}） / created user {user.username} ({role})")
+
+
+def _subject_id(session, uscc: str) -> int:
+    subject = find_by_uscc(session, validate_uscc(uscc))
+    if subject is None:
+        raise DomainError(f"没有统一社会信用代码为 {uscc} 的主体", f"no subject with USCC {uscc}", "subject")
+    return subject.id
+
+
+@users_group.command("disable")
+@click.argument("username")
+@with_appcontext
+def disable(username: str) -> None:
+    session = db()
+    try:
+        disable_user(session, username, CLI_ACTOR, current().clock.now())
+    except DomainError as err:
+        session.rollback()
+        raise click.ClickException(str(err))
+    session.commit()
+    click.echo(f"已停用用户 {username} / disabled user {username}")
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int)
+@pass_script_info
+def serve(info: ScriptInfo, host: str, port: int, threads: int) -> None:
+    """Run the web application with waitress (a production WSGI server)."""
+    from waitress import serve as waitress_serve
+
+    click.echo(f"淮南知识产权信用监管系统：http://{host}:{port}/ （Ctrl+C 退出 / quit）")
+    # No app context around the server: each request pushes its own.
+    waitress_serve(info.load_app(), host=host, port=port, threads=threads)

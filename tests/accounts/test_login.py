@@ -1,0 +1,108 @@
+"""Logging in and out: passwords, throttling and lock-out on the app clock, audit events, cookies."""
+from __future__ import annotations
+
+from sqlmodel import select
+
+from credit.accounts.services import LOCK_PERIOD, MAX_FAILURES
+from credit.audit.models import AuditEvent
+from tests.web.conftest import csrf_token
+
+
+def _login(client, username, password="demo-password", next_url=None):
+    url = "/login" + (f"?next={next_url}" if next_url else "")
+    return client.post(url, data={"username": username, "password": password, "csrf_token": csrf_token(client)})
+
+
+def _actions(session):
+    session.expire_all()
+    return [e.action for e in session.exec(select(AuditEvent).order_by(AuditEvent.id))]
+
+
+def test_login_success_opens_the_home_page(client, session, make_user):
+    user = make_user("inspector", display_name="检查员 王明")
+    response = _login(client, user.username)
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    page = client.get("/").get_data(as_text=True)
+    assert "欢迎，检查员 王明" in page and "检查员" in page
+    assert _actions(session) == ["auth.login"]
+
+
+def test_session_cookie_is_httponly_and_samesite(client, make_user):
+    response = _login(client, make_user("reviewer").username)
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_wrong_password_is_refused_with_a_message_beside_the_field(client, session, make_user):
+    user = make_user("inspector")
+    response = _login(client, user.username, "wrong-password")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "用户名或密码错误" in page
+    assert client.get("/").status_code == 302  # still anonymous
+    assert _actions(session) == ["auth.login_failed"]
+
+
+def test_unknown_user_gets_the_same_message(client, session):
+    assert "用户名或密码错误" in _login(client, "nobody").get_data(as_text=True)
+    assert _actions(session) == ["auth.login_failed"]
+
+
+def test_lockout_after_repeated_failures_and_unlock_after_the_period(client, session, clock, make_user):
+    user = make_user("inspector")
+    for _ in range(MAX_FAILURES - 1):
+        _login(client, user.username, "wrong-password")
+    page = _login(client, user.username, "wrong-password").get_data(as_text=True)
+    assert "账号已锁定至 10:15" in page
+    # Locked: even the right password is refused until the period is over.
+    clock.advance(minutes=14)
+    assert "账号已锁定" in _login(client, user.username).get_data(as_text=True)
+    assert client.get("/").status_code == 302
+    clock.advance(seconds=LOCK_PERIOD.total_seconds() - 14 * 60)
+    assert _login(client, user.username).status_code == 302
+    assert client.get("/").status_code == 200
+    assert _actions(session) == (["auth.login_failed"] * (MAX_FAILURES - 1)
+                                 + ["auth.lockout", "auth.login_refused_locked", "auth.login"])
+
+
+def test_success_resets_the_failure_count(client, session, make_user):
+    user = make_user("inspector")
+    for _ in range(MAX_FAILURES - 1):
+        _login(client, user.username, "wrong-password")
+    _login(client, user.username)
+    session.refresh(user)
+    assert user.failed_logins == 0 and user.locked_until is None
+
+
+def test_disabled_user_cannot_log_in_and_loses_the_session(client, session, make_user, login_as):
+    user = login_as("inspector")
+    assert client.get("/").status_code == 200
+    user.is_active = False
+    session.add(user)
+    session.commit()
+    assert client.get("/").status_code == 302
+    assert "用户名或密码错误" in _login(client, user.username).get_data(as_text=True)
+
+
+def test_next_goes_back_to_the_page_asked_for_but_never_off_site(client, make_user):
+    user = make_user("admin")
+    assert _login(client, user.username, next_url="/admin/audit/").headers["Location"] == "/admin/audit/"
+    client.post("/logout", data={"csrf_token": csrf_token(client)})
+    for evil in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
+        assert _login(client, user.username, next_url=evil).headers["Location"] == "/"
+        client.post("/logout", data={"csrf_token": csrf_token(client)})
+
+
+def test_anonymous_is_sent_to_login_with_next(client):
+    response = client.get("/admin/audit/")
+    assert response.status_code == 302 and response.headers["Location"] == "/login?next=/admin/audit/"
+
+
+def test_logout_is_a_post_with_csrf(client, session, login_as):
+    login_as("inspector")
+    assert client.get("/logout").status_code == 405
+    assert client.post("/logout").status_code == 400
+    assert client.get("/").status_code == 200  # the refused logouts changed nothing
+    response = client.post("/logout", data={"csrf_token": csrf_token(client)})
+    assert response.status_code == 302 and response.headers["Location"] == "/login"
+    assert client.get("/").status_code == 302
+    assert _actions(session) == ["auth.logout"]

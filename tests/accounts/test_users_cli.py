@@ -1,0 +1,68 @@
+"""`credit users create|disable` and the demo accounts."""
+from __future__ import annotations
+
+from sqlmodel import select
+from werkzeug.security import check_password_hash
+
+from credit.accounts.demo import DEMO_PASSWORD, create_demo_users
+from credit.accounts.models import User
+from credit.accounts.services import find_user
+from credit.audit.models import AuditEvent
+from credit.cli import main
+
+
+def test_create_user_hashes_the_password_with_scrypt(runner, session):
+    result = runner.invoke(main, ["users", "create", "wang", "--role", "inspector", "--password", "s3cret-pass"])
+    assert result.exit_code == 0, result.output
+    user = find_user(session, "wang")
+    assert user.role == "inspector" and user.password_hash.startswith("scrypt:")
+    assert check_password_hash(user.password_hash, "s3cret-pass")
+    assert session.exec(select(AuditEvent.action)).all() == ["user.create"]
+
+
+def test_password_is_prompted_when_not_given(runner, session):
+    result = runner.invoke(main, ["users", "create", "li", "--role", "reviewer"], input="long-enough\nlong-enough\n")
+    assert result.exit_code == 0, result.output
+    assert check_password_hash(find_user(session, "li").password_hash, "long-enough")
+
+
+def test_bad_input_is_refused_and_nothing_written(runner, session):
+    runner.invoke(main, ["users", "create", "wang", "--role", "inspector", "--password", "s3cret-pass"])
+    cases = [
+        (["wang", "--role", "admin", "--password", "another-pass"], "已存在"),
+        (["zhao", "--role", "inspector", "--password", "short"], "密码至少"),
+        (["firm-a", "--role", "firm", "--password", "s3cret-pass"], "须绑定一个主体"),
+        (["firm-b", "--role", "firm", "--subject-uscc", "91340400MA2N00000X", "--password", "s3cret-pass"], "统一社会信用代码"),
+    ]
+    for args, message in cases:
+        result = runner.invoke(main, ["users", "create", *args])
+        assert result.exit_code != 0 and message in result.output, result.output
+    session.expire_all()
+    assert [u.username for u in session.exec(select(User))] == ["wang"]
+
+
+def test_firm_user_is_bound_to_the_subject_of_the_uscc(runner, session, make_subject):
+    subject = make_subject(kind="firm")
+    result = runner.invoke(main, ["users", "create", "firm-a", "--role", "firm", "--subject-uscc", subject.uscc,
+                                 "--password", "s3cret-pass"])
+    assert result.exit_code == 0, result.output
+    assert find_user(session, "firm-a").subject_id == subject.id
+
+
+def test_disable_user(runner, session, make_user):
+    user = make_user("inspector")
+    result = runner.invoke(main, ["users", "disable", user.username])
+    assert result.exit_code == 0, result.output
+    session.refresh(user)
+    assert not user.is_active
+    assert runner.invoke(main, ["users", "disable", "nobody"]).exit_code != 0
+
+
+def test_demo_users_are_created_once(session, clock, make_subject):
+    firm = make_subject(kind="firm")
+    created = create_demo_users(session, clock.now())
+    session.commit()
+    assert [u.username for u in created] == ["inspector1", "reviewer1", "reviewer2", "publisher1", "admin1", "firm1"]
+    assert find_user(session, "firm1").subject_id == firm.id
+    assert check_password_hash(find_user(session, "admin1").password_hash, DEMO_PASSWORD)
+    assert create_demo_users(session, clock.now()) == []

@@ -1,0 +1,97 @@
+"""Error pages: Chinese by default, the right status, never a traceback; CSRF failures change nothing."""
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from credit import create_app
+from credit.accounts.authz import public
+from credit.audit.models import AuditEvent
+from credit.errors import Conflict
+from tests.web.conftest import csrf_token
+
+
+def _no_traceback(page: str) -> None:
+    assert "Traceback" not in page and 'File "' not in page
+
+
+def test_unknown_page_is_a_chinese_404(client, login_as):
+    login_as("inspector")
+    response = client.get("/no/such/page")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 404 and "页面不存在" in page
+    _no_traceback(page)
+
+
+def test_unknown_id_in_a_url_is_a_chinese_404(client, login_as):
+    login_as("inspector")
+    response = client.get("/subjects/999999")
+    assert response.status_code == 404 and "不存在" in response.get_data(as_text=True)
+
+
+def test_inspector_opening_an_admin_page_gets_403(client, login_as):
+    login_as("inspector")
+    response = client.get("/admin/audit/")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 403 and "无权访问" in page
+    _no_traceback(page)
+
+
+def test_wrong_method_is_405(client):
+    response = client.get("/logout")
+    assert response.status_code == 405 and "不支持的请求方式" in response.get_data(as_text=True)
+
+
+def test_oversized_body_is_413(app, client):
+    app.config["MAX_CONTENT_LENGTH"] = 1024
+    response = client.post("/login", data={"username": "x" * 4096, "password": "y"})
+    assert response.status_code == 413 and "上传内容过大" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("token", [None, "tampered-token"])
+def test_missing_or_tampered_csrf_token_is_400_and_changes_nothing(client, session, make_user, token):
+    user = make_user("inspector")
+    data = {"username": user.username, "password": "demo-password"}
+    if token:
+        data["csrf_token"] = csrf_token(client)[:-4] + "AAAA"
+    response = client.post("/login", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "安全令牌缺失或无效" in page
+    _no_traceback(page)
+    assert client.get("/").status_code == 302  # not logged in
+    assert session.exec(select(AuditEvent)).all() == []
+
+
+@pytest.fixture
+def failing_app(app_config, clock):
+    """The app with two views that fail, and exceptions handled as in production."""
+    app = create_app(app_config, clock)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    @app.route("/boom")
+    @public
+    def boom():
+        raise RuntimeError("secret internals")
+
+    @app.route("/conflict")
+    @public
+    def conflict():
+        raise Conflict("该主体已存在", "the subject already exists")
+
+    return app
+
+
+def test_server_error_page_shows_no_traceback(failing_app):
+    response = failing_app.test_client().get("/boom")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 500 and "服务器错误" in page
+    assert "secret internals" not in page
+    _no_traceback(page)
+
+
+def test_domain_error_shows_its_message_with_its_status(failing_app):
+    client = failing_app.test_client()
+    response = client.get("/conflict")
+    assert response.status_code == 409 and "该主体已存在" in response.get_data(as_text=True)
+    client.get("/language/en")
+    assert "the subject already exists" in client.get("/conflict").get_data(as_text=True)
