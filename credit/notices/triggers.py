@@ -1,0 +1,252 @@
+"""Which events issue which notice, and the data each document needs.
+
+Triggers that exist today: grade changes (from assessments), removals from the list when their
+period ends (the expiry sweep), the credit report on demand and the monthly report. The listing
+procedure, Blue Sky cases, objections and repairs attach their own events when they land, with
+the kinds already in ``kinds.py`` and the event-key scheme below.
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections import Counter
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from credit.audit.actor import Actor
+from credit.catalog.loader import Catalog, CatalogVersionSpec
+from credit.catalog.services import stored_version
+from credit.clock import LOCAL_TZ, to_local
+from credit.listing.models import ListEntry
+from credit.notices.kinds import (
+    CountedRecord, CreditReport, GradeChange, ListStatus, MonthlyReport, RemovalDecision, SubjectInfo,
+)
+from credit.notices.models import Notice
+from credit.notices.services import NoticeSettings, issue
+from credit.scoring.engine import recompute_subject
+from credit.scoring.models import Assessment, Contribution
+from credit.subjects.models import DISTRICTS, SUBJECT_KINDS, Subject
+from credit.violations.models import Record
+
+# How far back the daily run looks for events it has not issued yet: a week of downtime.
+LOOKBACK_DAYS = 7
+SCHEDULER = Actor(None, "scheduler")
+LIST_STATUS_LABELS = {"listed": "列入中", "removed": "已移出"}
+
+
+def subject_info(subject: Subject) -> SubjectInfo:
+    return SubjectInfo(subject.name, subject.uscc, SUBJECT_KINDS[subject.kind], DISTRICTS.get(subject.district, subject.district),
+                       subject.legal_representative)
+
+
+class _Versions(dict):
+    """The catalog versions assessments were computed with, parsed once per run."""
+
+    def __init__(self, session: Session):
+        super().__init__()
+        self.session = session
+
+    def __missing__(self, name: str) -> CatalogVersionSpec:
+        self[name] = stored_version(self.session, name)
+        return self[name]
+
+
+def counted_records(session: Session, assessment: Assessment, version: CatalogVersionSpec) -> list[CountedRecord]:
+    rows = session.exec(
+        select(Contribution, Record).join(Record, Record.id == Contribution.record_id)
+        .where(Contribution.assessment_id == assessment.id).order_by(Record.decision_date, Record.id)
+    ).all()
+    return [CountedRecord(version.rule(c.rule_code).behaviour, r.decision_date, r.document_no, c.points, c.counted_points,
+                          version.rule(c.rule_code).reference) for c, r in rows]
+
+
+# ---------------------------------------------------------------------------------------------
+# Grade changes
+
+
+def grade_change_key(subject_id: int, as_of: dt.date) -> str:
+    return f"grade-change:{subject_id}:{as_of.isoformat()}"
+
+
+def grade_changes(session: Session, today: dt.date) -> list[tuple[Assessment, str | None]]:
+    """Assessments of finished days in the look-back whose grade differs from the subject's previous one.
+
+    Only finished days: a record confirmed during the day recomputes that day's assessment, so
+    a day's grade is final once the day is over. A subject's first assessment counts as a change
+    (from no grade), so every subject is told its grade once.
+    """
+    previous = sa.orm.aliased(Assessment)
+    previous_grade = (
+        select(previous.grade).where(previous.subject_id == Assessment.subject_id, previous.as_of < Assessment.as_of)
+        .order_by(previous.as_of.desc()).limit(1).scalar_subquery()
+    )
+    rows = session.exec(
+        select(Assessment, previous_grade)
+        .where(Assessment.as_of >= today - dt.timedelta(days=LOOKBACK_DAYS), Assessment.as_of < today)
+        .order_by(Assessment.as_of, Assessment.subject_id)
+    ).all()
+    return [(a, before) for a, before in rows if a.grade != before]
+
+
+def grade_change_notice(session: Session, assessment: Assessment, previous_grade: str | None,
+                        versions: _Versions) -> GradeChange:
+    version = versions[assessment.catalog_version]
+    tier = version.tier_for(assessment.grade)
+    return GradeChange(
+        subject=subject_info(session.get(Subject, assessment.subject_id)), as_of=assessment.as_of,
+        previous_grade=previous_grade, grade=assessment.grade, score=assessment.score, tier_label=tier.label,
+        measures=tier.measures, catalog_version=version.version,
+        records=counted_records(session, assessment, version),
+    )
+
+
+def _issued_keys(session: Session, keys: list[str]) -> set[str]:
+    if not keys:
+        return set()
+    return set(session.exec(select(Notice.event_key).where(Notice.event_key.in_(keys))).all())
+
+
+def issue_grade_change_notices(session: Session, settings: NoticeSettings, now: dt.datetime) -> int:
+    changes = grade_changes(session, to_local(now).date())
+    done = _issued_keys(session, [grade_change_key(a.subject_id, a.as_of) for a, _ in changes])
+    versions, issued = _Versions(session), 0
+    for assessment, before in changes:
+        key = grade_change_key(assessment.subject_id, assessment.as_of)
+        if key in done:
+            continue
+        issue(session, settings, grade_change_notice(session, assessment, before, versions), event_key=key,
+              subject_id=assessment.subject_id, actor=SCHEDULER, now=now)
+        issued += 1
+    return issued
+
+
+# ---------------------------------------------------------------------------------------------
+# Removals from the list
+
+
+def removal_key(entry_id: str) -> str:
+    # The listing feature's early-removal decisions use the same key, so no entry gets two.
+    return f"list-removal:{entry_id}"
+
+
+def issue_removal_notices(session: Session, settings: NoticeSettings, now: dt.datetime) -> int:
+    today = to_local(now).date()
+    entries = session.exec(
+        select(ListEntry).where(ListEntry.status == "removed", ListEntry.removed_on <= today,
+                                ListEntry.removed_on >= today - dt.timedelta(days=LOOKBACK_DAYS))
+        .order_by(ListEntry.removed_on, ListEntry.id)
+    ).all()
+    done = _issued_keys(session, [removal_key(e.id) for e in entries])
+    issued = 0
+    for entry in entries:
+        if removal_key(entry.id) in done:
+            continue
+        document = RemovalDecision(
+            subject=subject_info(session.get(Subject, entry.subject_id)), entry_id=entry.id, listed_on=entry.listed_on,
+            removed_on=entry.removed_on, reason=entry.removal_reason or "",
+        )
+        issue(session, settings, document, event_key=removal_key(entry.id), subject_id=entry.subject_id,
+              actor=SCHEDULER, now=now)
+        issued += 1
+    return issued
+
+
+# ---------------------------------------------------------------------------------------------
+# Credit report on demand
+
+
+def issue_credit_report(session: Session, settings: NoticeSettings, catalog: Catalog, subject: Subject, actor: Actor,
+                        now: dt.datetime) -> Notice:
+    """Today's credit report of a subject: one per assessment, so asking twice gives the same report."""
+    today = to_local(now).date()
+    assessment = session.exec(
+        select(Assessment).where(Assessment.subject_id == subject.id, Assessment.as_of == today)
+    ).first() or recompute_subject(session, catalog, subject.id, today, now)
+    version = stored_version(session, assessment.catalog_version)
+    entries = session.exec(select(ListEntry).where(ListEntry.subject_id == subject.id).order_by(ListEntry.listed_on)).all()
+    document = CreditReport(
+        subject=subject_info(subject), as_of=today, score=assessment.score, grade=assessment.grade,
+        tier_label=version.tier_for(assessment.grade).label, catalog_version=version.version,
+        records=counted_records(session, assessment, version),
+        list_entries=[ListStatus(e.id, LIST_STATUS_LABELS.get(e.status, e.status), e.listed_on, e.planned_removal_on,
+                                 e.removed_on) for e in entries],
+    )
+    notice, _new = issue(session, settings, document, event_key=f"credit-report:{subject.id}:{assessment.id}",
+                         subject_id=subject.id, actor=actor, now=now)
+    return notice
+
+
+# ---------------------------------------------------------------------------------------------
+# Monthly supervision report
+
+
+def month_end(first: dt.date) -> dt.date:
+    return first.replace(day=calendar.monthrange(first.year, first.month)[1])
+
+
+def months_back(first: dt.date, count: int) -> list[dt.date]:
+    """The ``count`` months ending with ``first``'s month, oldest first."""
+    index = first.year * 12 + first.month - 1
+    return [dt.date(i // 12, i % 12 + 1, 1) for i in range(index - count + 1, index + 1)]
+
+
+def grade_counts(session: Session, day: dt.date) -> Counter:
+    """Subjects by grade in their latest assessment on or before ``day``."""
+    latest = (
+        select(Assessment.subject_id, sa.func.max(Assessment.as_of).label("as_of"))
+        .where(Assessment.as_of <= day).group_by(Assessment.subject_id).subquery()
+    )
+    rows = session.exec(
+        select(Assessment.grade, sa.func.count())
+        .join(latest, sa.and_(latest.c.subject_id == Assessment.subject_id, latest.c.as_of == Assessment.as_of))
+        .group_by(Assessment.grade)
+    ).all()
+    return Counter(dict(rows))
+
+
+def _count(session: Session, query) -> int:
+    return session.exec(select(sa.func.count()).select_from(query.subquery())).one()
+
+
+def monthly_report(session: Session, catalog: Catalog, month: dt.date) -> MonthlyReport:
+    first, last = month.replace(day=1), month_end(month)
+    months = months_back(first, 12)
+    version = catalog.in_force(last)
+    grades = [band.grade for band in version.grades]
+    trend = [grade_counts(session, month_end(m)) for m in months]
+    entry = ListEntry.__table__.c
+
+    def list_count(column, m: dt.date) -> int:
+        return _count(session, select(entry.id).where(column >= m, column <= month_end(m)))
+
+    listed_now = _count(session, select(entry.id).where(
+        entry.listed_on <= last, sa.or_(entry.removed_on.is_(None), entry.removed_on > last)))
+    record = Record.__table__.c
+    end_utc = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), LOCAL_TZ).astimezone(dt.timezone.utc)
+    key_figures = [
+        ("在册主体（户）", str(_count(session, select(Subject.id).where(Subject.created_at < end_utc)))),
+        ("本月决定的失信记录（条）", str(_count(session, select(record.id).where(
+            record.decision_date >= first, record.decision_date <= last,
+            record.status.in_(("confirmed", "disputed", "repaired")))))),
+        ("月末信用等级为D级的主体（户）", str(trend[-1].get("D", 0))),
+        ("月末严重失信主体名单在列（户）", str(listed_now)),
+        ("本月签发告知书、决定书及报告（份）", str(_count(session, select(Notice.id).where(
+            Notice.issued_on >= first, Notice.issued_on <= last)))),
+    ]
+    return MonthlyReport(
+        month=first, key_figures=key_figures, grades=grades, grade_distribution=dict(trend[-1]),
+        months=[f"{m.year}-{m.month:02d}" for m in months],
+        grade_trend={g: [counts.get(g, 0) for counts in trend] for g in grades},
+        list_added=[list_count(entry.listed_on, m) for m in months],
+        list_removed=[list_count(entry.removed_on, m) for m in months],
+    )
+
+
+def issue_monthly_report(session: Session, settings: NoticeSettings, catalog: Catalog, now: dt.datetime) -> Notice:
+    """The report on the month before ``now`` (the job runs on the 1st)."""
+    previous = to_local(now).date().replace(day=1) - dt.timedelta(days=1)
+    report = monthly_report(session, catalog, previous)
+    notice, _new = issue(session, settings, report, event_key=f"monthly-report:{previous:%Y-%m}", subject_id=None,
+                         actor=SCHEDULER, now=now)
+    return notice
