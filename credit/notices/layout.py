@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import io
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,7 +34,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
-    CondPageBreak, Flowable, HRFlowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer,
+    Flowable, HRFlowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer,
 )
 from reportlab.platypus import Table as RLTable
 from reportlab.platypus import TableStyle
@@ -170,7 +171,7 @@ STYLES = {
     "recipient": _style("recipient", BODY_FONT, 14, 26, spaceBefore=4),
     "body": _style("body", BODY_FONT, 14, 26, firstLineIndent=28, alignment=TA_LEFT),
     "plain": _style("plain", BODY_FONT, 14, 26),
-    "heading": _style("heading", HEADING_FONT, 14, 26, spaceBefore=8, spaceAfter=2),
+    "heading": _style("heading", HEADING_FONT, 14, 26, spaceBefore=8, spaceAfter=2, keepWithNext=1),
     "cell": _style("cell", BODY_FONT, 10.5, 15),
     "head_cell": _style("head_cell", HEADING_FONT, 10.5, 15),
     "signature": _style("signature", BODY_FONT, 14, 24, alignment=TA_RIGHT),
@@ -274,6 +275,12 @@ def _label_fonts(*label_sets) -> None:
         labels.fontName, labels.fontSize = BODY_FONT, 8
 
 
+def _step(peak: float) -> float:
+    """A round axis step (1, 2 or 5 times a power of ten) giving at most five intervals."""
+    magnitude = 10 ** math.floor(math.log10(max(peak, 1) / 5)) if peak > 5 else 1
+    return next(m * magnitude for m in (1, 2, 5, 10) if peak / (m * magnitude) <= 5)
+
+
 def _chart(block: BarChart | LineChart) -> list[Flowable]:
     """A ReportLab chart with our font on every label (its default is Helvetica, not embedded)."""
     width, height = FRAME_WIDTH, 62 * mm
@@ -285,8 +292,8 @@ def _chart(block: BarChart | LineChart) -> list[Flowable]:
     chart.categoryAxis.categoryNames = block.categories
     chart.valueAxis.valueMin = 0
     peak = max((v for values in chart.data for v in values), default=0)
-    chart.valueAxis.valueMax = max(4, peak * 1.15)
-    chart.valueAxis.valueStep = max(1, round(chart.valueAxis.valueMax / 4))
+    chart.valueAxis.valueStep = _step(peak)
+    chart.valueAxis.valueMax = max(1, math.ceil(peak * 1.1 / chart.valueAxis.valueStep)) * chart.valueAxis.valueStep
     _label_fonts(chart.categoryAxis.labels, chart.valueAxis.labels)
     if len(block.categories) > 6:
         chart.categoryAxis.labels.angle, chart.categoryAxis.labels.boxAnchor = 30, "ne"
@@ -304,14 +311,14 @@ def _chart(block: BarChart | LineChart) -> list[Flowable]:
     drawing.add(legend)
     if not block.categories:
         drawing.add(String(width / 2, height / 2, "暂无数据", fontName=BODY_FONT, fontSize=10, textAnchor="middle"))
-    return [CondPageBreak(height + 20 * mm), _para(block.title, "chart_title"), drawing]
+    return [KeepTogether([_para(block.title, "chart_title"), drawing])]
 
 
 def _flowables(block: Block) -> list[Flowable]:
     if isinstance(block, Text):
         return [_para(block.text, "body" if block.indent else "plain")]
     if isinstance(block, Heading):
-        return [CondPageBreak(30 * mm), _para(block.text, "heading")]
+        return [_para(block.text, "heading")]
     if isinstance(block, Facts):
         return [_facts(block.rows), Spacer(1, 3 * mm)]
     if isinstance(block, Table):
