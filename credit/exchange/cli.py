@@ -1,0 +1,207 @@
+"""`credit import`, `credit export` and `credit assess`: data exchange from the command line."""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import sys
+import unicodedata
+import zipfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from credit.audit.actor import Actor
+from credit.catalog.loader import NoCatalogInForce
+from credit.context import current, db
+from credit.errors import DomainError
+from credit.exchange import services
+from credit.exchange.formats import FORMATS, estimate_rows, format_of, open_writer, read_rows
+
+
+@contextlib.contextmanager
+def _errors_exit() -> Iterator[None]:
+    """Print a domain error in both languages and exit non-zero instead of a traceback."""
+    try:
+        yield
+    except (DomainError, NoCatalogInForce) as error:
+        click.echo(f"错误 / error: {error}", err=True)
+        raise SystemExit(1) from None
+    except (UnicodeDecodeError, zipfile.BadZipFile) as error:
+        click.echo(f"错误：无法读取文件（CSV/JSONL 须为 UTF-8，XLSX 须为有效的 Excel 文件） / "
+                   f"error: cannot read the file (CSV/JSONL must be UTF-8, XLSX a valid workbook): {error}", err=True)
+        raise SystemExit(1) from None
+
+
+def _date(_ctx, _param, value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        raise click.BadParameter(f"{value!r} 不是有效日期（YYYY-MM-DD） / is not a valid date (YYYY-MM-DD)") from None
+
+
+# ---------------------------------------------------------------------------------------------
+# import
+
+
+@click.group("import")
+def import_group() -> None:
+    """导入主体或记录（.jsonl/.csv/.xlsx） / import subjects or records."""
+
+
+def _progress(rows, path: Path):
+    """A progress bar on a terminal only, so logs and pipes stay clean."""
+    if not sys.stderr.isatty():
+        return contextlib.nullcontext(rows)
+    return click.progressbar(rows, length=estimate_rows(path), label=f"导入 / importing {path.name}", file=sys.stderr)
+
+
+def _run_import(path: Path, importer: Callable) -> None:
+    context = current()
+    rejects_path = path.with_name(path.name + ".rejects.jsonl")
+    # A rejects file left by an earlier run would describe rows that may have been fixed since.
+    rejects_path.unlink(missing_ok=True)
+    with _errors_exit(), contextlib.ExitStack() as stack:
+        write_reject = None
+
+        def on_reject(rejection: services.Rejection) -> None:
+            nonlocal write_reject
+            click.echo(f"{path.name}:{rejection.line}: {rejection.field}: {rejection.reason_zh} / {rejection.reason_en}",
+                       err=True)
+            if write_reject is None:
+                write_reject = stack.enter_context(open_writer("jsonl", (), rejects_path))
+            write_reject(rejection.as_row())
+
+        job = services.ImportJob(
+            source=path.name, actor=Actor(None, f"import:{path.name}"), now=context.clock.now(),
+            today=context.clock.today(), catalog=context.catalog, on_reject=on_reject,
+        )
+        with _progress(read_rows(path), path) as rows:
+            summary = importer(db(), rows, job)
+    click.echo(
+        f"{path.name}：新增 {summary.imported}，更新 {summary.updated}，未变 {summary.unchanged}，拒绝 {summary.rejected} / "
+        f"imported {summary.imported}, updated {summary.updated}, unchanged {summary.unchanged}, "
+        f"rejected {summary.rejected}"
+    )
+    if summary.changed_nothing and summary.unchanged:
+        click.echo("数据与库中一致，本次未作任何更改 / nothing changed: every row was already imported")
+    if summary.rejected:
+        click.echo(f"被拒绝的行已写入 {rejects_path} / rejected rows written to {rejects_path}", err=True)
+        raise SystemExit(1)
+
+
+_FILE = click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+
+
+@import_group.command("subjects")
+@_FILE
+@with_appcontext
+def import_subjects(file: Path) -> None:
+    """主体：uscc, name, kind, district, legal_representative[, licence_no]."""
+    _run_import(file, services.import_subjects)
+
+
+@import_group.command("records")
+@_FILE
+@with_appcontext
+def import_records(file: Path) -> None:
+    """记录：id, uscc, type, category, decision_date, document_no, authority, status."""
+    _run_import(file, services.import_records)
+
+
+# ---------------------------------------------------------------------------------------------
+# export
+
+
+@click.group("export")
+def export_group() -> None:
+    """导出主体、记录或评价结果 / export subjects, records or assessments."""
+
+
+def _export_options(command):
+    command = click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+                           help="输出文件（默认标准输出） / output file (default stdout)")(command)
+    return click.option("--format", "fmt", type=click.Choice(FORMATS),
+                        help="格式（默认按文件扩展名，否则 jsonl） / format (default: by suffix, else jsonl)")(command)
+
+
+def _export(columns: tuple[str, ...], rows: Iterator[dict], fmt: str | None, output: Path | None) -> None:
+    with _errors_exit():
+        fmt = fmt or (format_of(output) if output is not None else "jsonl")
+        count = 0
+        with open_writer(fmt, columns, output) as write:
+            for row in rows:
+                write(row)
+                count += 1
+    click.echo(f"已导出 {count} 行 / exported {count} rows", err=True)
+
+
+@export_group.command("subjects")
+@_export_options
+@with_appcontext
+def export_subjects(fmt: str | None, output: Path | None) -> None:
+    _export(services.SUBJECT_COLUMNS, services.subject_rows(db()), fmt, output)
+
+
+@export_group.command("records")
+@_export_options
+@with_appcontext
+def export_records(fmt: str | None, output: Path | None) -> None:
+    _export(services.RECORD_COLUMNS, services.record_rows(db()), fmt, output)
+
+
+@export_group.command("assessments")
+@_export_options
+@click.option("--as-of", callback=_date, help="评价日（默认每个主体最近一次） / date (default: each subject's latest)")
+@with_appcontext
+def export_assessments(fmt: str | None, output: Path | None, as_of: dt.date | None) -> None:
+    _export(services.ASSESSMENT_COLUMNS, services.assessment_rows(db(), as_of), fmt, output)
+
+
+# ---------------------------------------------------------------------------------------------
+# assess
+
+_TABLE = (("统一社会信用代码", 18), ("名称", 36), ("评价日", 10), ("得分", 4), ("等级", 4), ("监管层级", 8), ("列入名单", 8))
+
+
+def _width(text: str) -> int:
+    """Terminal columns: a Chinese character takes two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _cell(text: str, width: int) -> str:
+    if _width(text) > width:
+        while _width(text) > width - 1:
+            text = text[:-1]
+        text += "…"
+    return text + " " * (width - _width(text))
+
+
+@click.command("assess")
+@click.option("--as-of", callback=_date, help="评价日 YYYY-MM-DD（默认今天） / date (default today)")
+@click.option("--uscc", help="只评价这一个主体 / only this subject")
+@click.option("--format", "fmt", type=click.Choice(("json", "table")), default="table", show_default=True)
+@with_appcontext
+def assess_command(as_of: dt.date | None, uscc: str | None, fmt: str) -> None:
+    """计算并保存某日的信用评价 / compute and store the assessments as of a date."""
+    context, session = current(), db()
+    as_of = as_of or context.clock.today()
+    with _errors_exit():
+        subject_ids = services.assess(session, context.catalog, as_of, context.clock.now(), uscc)
+        results = services.assessment_results(session, as_of, subject_ids)
+        if fmt == "json":
+            # One array, written as it streams, so memory stays flat for every subject.
+            click.echo("[", nl=False)
+            for i, result in enumerate(results):
+                click.echo(("," if i else "") + "\n" + json.dumps(result.as_row(), ensure_ascii=False), nl=False)
+            click.echo("\n]")
+            return
+        tiers = {t.tier: t.label for t in context.catalog.in_force(as_of).tiers}
+        click.echo("  ".join(_cell(title, width) for title, width in _TABLE))
+        for result in results:
+            s, a = result.subject, result.assessment
+            values = (s.uscc, s.name, a.as_of.isoformat(), str(a.score), a.grade, tiers.get(a.tier, a.tier),
+                      "是" if a.listed else "否")
+            click.echo("  ".join(_cell(value, width) for value, (_title, width) in zip(values, _TABLE)))

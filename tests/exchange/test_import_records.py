@@ -1,0 +1,169 @@
+"""`credit import records`: decided findings from other departments, checked row by row."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+
+import pytest
+from openpyxl import Workbook
+from sqlmodel import select
+
+from credit.audit.models import AuditEvent
+from credit.scoring.models import Assessment
+from credit.subjects.services import synthetic_uscc
+from credit.violations.models import Record, RecordEvent
+
+from tests.exchange.conftest import read_jsonl, record_row, write_jsonl
+
+TODAY = dt.date(2026, 11, 26)
+
+
+@pytest.fixture
+def agency(make_subject):
+    return make_subject("patent_agency")
+
+
+def _assessment(session, subject) -> Assessment:
+    session.expire_all()
+    return session.exec(select(Assessment).where(Assessment.subject_id == subject.id, Assessment.as_of == TODAY)).one()
+
+
+def test_records_enter_confirmed_with_history_audit_and_a_new_assessment(cli, session, tmp_path, agency):
+    path = tmp_path / "records.jsonl"
+    write_jsonl(path, [record_row("SAMR-1", agency.uscc), record_row("SAMR-2", agency.uscc, status="revoked")])
+
+    result = cli("import", "records", path)
+
+    assert result.exit_code == 0, result.output
+    assert "imported 2, updated 0, unchanged 0, rejected 0" in result.stdout
+    records = session.exec(select(Record).order_by(Record.external_id)).all()
+    assert [(r.external_id, r.status, r.rule_code, r.decision_date) for r in records] == [
+        ("SAMR-1", "confirmed", "PA-PENALTY", dt.date(2025, 3, 14)),
+        ("SAMR-2", "revoked", "PA-PENALTY", dt.date(2025, 3, 14)),
+    ]
+    history = session.exec(select(RecordEvent).order_by(RecordEvent.record_id)).all()
+    assert [(e.from_status, e.to_status) for e in history] == [(None, "confirmed"), (None, "revoked")]
+    events = session.exec(select(AuditEvent).where(AuditEvent.actor == "import:records.jsonl")).all()
+    assert [e.action for e in events] == ["record.import", "record.import"]
+    assessment = _assessment(session, agency)
+    assert (assessment.score, assessment.grade) == (80, "B")
+
+
+VALID = synthetic_uscc(987_654, "340403")
+WRONG_CHECK = VALID[:-1] + ("1" if VALID[-1] != "1" else "2")
+BAD_ROWS = [
+    ({"uscc": WRONG_CHECK}, "uscc", "统一社会信用代码校验位错误", "the USCC check character is wrong"),
+    ({"uscc": VALID}, "uscc", "尚未登记", "no subject is registered"),
+    ({"type": "PA-UNKNOWN"}, "type", "未知的记录类型", "unknown record type"),
+    ({"type": "FM-INFRINGE"}, "type", "不适用于专利代理机构", "does not apply to a patent_agency"),
+    ({"decision_date": "2023-02-30"}, "decision_date", "日期 '2023-02-30' 无效", "invalid date"),
+    ({"decision_date": "2026-11-27"}, "decision_date", "晚于今天", "in the future"),
+    ({"decision_date": "2019-12-31"}, "decision_date", "早于第一版信用规则目录", "before the first catalog version"),
+    ({"category": "trade_secret"}, "category", "未知的知识产权类别", "unknown IP category"),
+    ({"status": "draft"}, "status", "未知的状态", "unknown status"),
+    ({"id": ""}, "id", "缺少字段 id", "missing field id"),
+    ({"authority": None}, "authority", "缺少字段 authority", "missing field authority"),
+]
+
+
+@pytest.mark.parametrize("change, field, zh, en", BAD_ROWS, ids=[b[1] + ":" + b[3] for b in BAD_ROWS])
+def test_each_bad_row_is_rejected_with_line_field_and_reason(cli, session, tmp_path, agency, change, field, zh, en):
+    bad = {**record_row("BAD", agency.uscc), **change}
+    path = tmp_path / "records.jsonl"
+    write_jsonl(path, [record_row("OK-1", agency.uscc), bad, record_row("OK-2", agency.uscc)])
+
+    result = cli("import", "records", path)
+
+    assert result.exit_code == 1
+    assert "imported 2, updated 0, unchanged 0, rejected 1" in result.stdout
+    [message] = [line for line in result.stderr.splitlines() if line.startswith("records.jsonl:")]
+    assert message.startswith(f"records.jsonl:2: {field}: ")
+    assert zh in message and en in message
+    [reject] = read_jsonl(tmp_path / "records.jsonl.rejects.jsonl")
+    assert reject["line"] == 2 and reject["field"] == field
+    assert zh in reject["reason_zh"] and en in reject["reason_en"]
+    assert {k: reject[k] for k in bad} == bad
+    assert {r.external_id for r in session.exec(select(Record))} == {"OK-1", "OK-2"}
+
+
+def test_reimport_is_idempotent_and_a_revocation_goes_through_the_history(cli, session, tmp_path, agency):
+    path = tmp_path / "records.jsonl"
+    write_jsonl(path, [record_row("R1", agency.uscc), record_row("R2", agency.uscc, type="PA-RECTIFY", decision_date="2026-06-01")])
+    assert cli("import", "records", path).exit_code == 0
+    events_before = len(session.exec(select(AuditEvent)).all())
+
+    again = cli("import", "records", path)
+    assert "imported 0, updated 0, unchanged 2, rejected 0" in again.stdout and "nothing changed" in again.stdout
+    assert len(session.exec(select(AuditEvent)).all()) == events_before
+
+    write_jsonl(path, [record_row("R1", agency.uscc, status="revoked"), record_row("R2", agency.uscc, type="PA-RECTIFY", decision_date="2026-06-01")])
+    revoked = cli("import", "records", path)
+    assert "imported 0, updated 1, unchanged 1, rejected 0" in revoked.stdout
+    session.expire_all()
+    record = session.exec(select(Record).where(Record.external_id == "R1")).one()
+    assert record.status == "revoked" and "records.jsonl" in record.status_reason
+    history = session.exec(select(RecordEvent).where(RecordEvent.record_id == record.id).order_by(RecordEvent.id)).all()
+    assert [(e.from_status, e.to_status) for e in history] == [(None, "confirmed"), ("confirmed", "revoked")]
+    assert session.exec(select(AuditEvent).where(AuditEvent.action == "record.revoked")).one().actor == "import:records.jsonl"
+    assert len(session.exec(select(Record)).all()) == 2
+    assert (_assessment(session, agency).score, _assessment(session, agency).grade) == (95, "A")
+
+
+def test_a_revoked_record_is_not_confirmed_again(cli, session, tmp_path, agency):
+    path = tmp_path / "records.jsonl"
+    write_jsonl(path, [record_row("R1", agency.uscc, status="revoked")])
+    cli("import", "records", path)
+    write_jsonl(path, [record_row("R1", agency.uscc)])
+    result = cli("import", "records", path)
+    assert result.exit_code == 1
+    assert "records.jsonl:1: status: 该记录已撤销" in result.stderr and "new id" in result.stderr
+
+
+def test_field_changes_update_the_record_and_reassess_both_subjects(cli, session, tmp_path, agency, make_subject):
+    other = make_subject("patent_agency")
+    path = tmp_path / "records.jsonl"
+    write_jsonl(path, [record_row("R1", agency.uscc)])
+    cli("import", "records", path)
+    write_jsonl(path, [record_row("R1", other.uscc, document_no="淮市监知罚〔2025〕18号")])
+    result = cli("import", "records", path)
+    assert "imported 0, updated 1" in result.stdout
+    update = session.exec(select(AuditEvent).where(AuditEvent.action == "record.update")).one()
+    assert "document_no" in update.data and "subject_id" in update.data
+    assert (_assessment(session, agency).score, _assessment(session, other).score) == (100, 80)
+
+
+def test_the_same_id_twice_in_one_file_updates_instead_of_duplicating(cli, session, tmp_path, agency):
+    path = tmp_path / "records.jsonl"
+    write_jsonl(path, [record_row("R1", agency.uscc), record_row("R1", agency.uscc, status="revoked")])
+    result = cli("import", "records", path)
+    assert "imported 1, updated 1, unchanged 0, rejected 0" in result.stdout
+    assert [r.status for r in session.exec(select(Record))] == ["revoked"]
+
+
+def test_csv_and_xlsx_rows_are_numbered_as_a_spreadsheet_shows_them(cli, tmp_path, agency):
+    columns = list(record_row("x", agency.uscc))
+    rows = [record_row("C1", agency.uscc), record_row("C2", agency.uscc, decision_date="2023-02-30")]
+    csv_path = tmp_path / "records.csv"
+    with csv_path.open("w", encoding="utf-8-sig", newline="") as file:
+        writer = csv.DictWriter(file, columns)
+        writer.writeheader()
+        writer.writerows(rows)
+    xlsx_path = tmp_path / "records.xlsx"
+    workbook = Workbook()
+    workbook.active.append(columns)
+    for row in rows:
+        workbook.active.append([row[c].replace("C", "X") if c == "id" else row[c] for c in columns])
+    workbook.active.append([None] * len(columns))  # an empty row is not a row
+    workbook.active.append(list(record_row("X3", agency.uscc).values()) + ["surplus"])
+    workbook.save(xlsx_path)
+
+    from_csv = cli("import", "records", csv_path)
+    from_xlsx = cli("import", "records", xlsx_path)
+
+    assert "records.csv:3: decision_date: 日期 '2023-02-30' 无效" in from_csv.stderr
+    assert "records.xlsx:3: decision_date:" in from_xlsx.stderr
+    assert "records.xlsx:5: (row): 该行有 9 个值，多于表头的 8 列" in from_xlsx.stderr
+    assert read_jsonl(tmp_path / "records.csv.rejects.jsonl")[0]["decision_date"] == "2023-02-30"
+    assert read_jsonl(tmp_path / "records.xlsx.rejects.jsonl")[1]["_extra"] == ["surplus"]
+    assert "imported 1, updated 0, unchanged 0, rejected 1" in from_csv.stdout
+    assert "imported 1, updated 0, unchanged 0, rejected 2" in from_xlsx.stdout
