@@ -47,8 +47,11 @@ def _register() -> None:
     from credit.accounts.cli import serve, users_group
     from credit.audit.cli import audit_group
     from credit.catalog.cli import rules_group
+    from credit.demo import demo_command
+    from credit.exchange.cli import assess_command, export_group, import_group
 
-    for command in (rules_group, audit_group, users_group, serve):
+    for command in (rules_group, audit_group, users_group, serve, import_group, export_group, assess_command,
+                    demo_command):
         main.add_command(command)
 
 
