@@ -5,11 +5,12 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 
+import sqlalchemy as sa
+
 from flask_babel import gettext as _
 from openpyxl import Workbook
 
 from credit.subjects.models import DISTRICTS, SUBJECT_KINDS
-from credit.subjects.search import SubjectRow
 
 BOM = "\ufeff"
 
@@ -24,7 +25,7 @@ def _safe(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
-def cells(row: SubjectRow) -> list:
+def cells(row: sa.Row) -> list:
     s, a = row.subject, row.assessment
     return [
         s.uscc, _safe(s.name), SUBJECT_KINDS[s.kind], DISTRICTS.get(s.district, s.district),
@@ -33,7 +34,7 @@ def cells(row: SubjectRow) -> list:
     ]
 
 
-def csv_chunks(rows: Iterable[SubjectRow]) -> Iterator[str]:
+def csv_chunks(rows: Iterable[sa.Row]) -> Iterator[str]:
     """The CSV text in pieces (a BOM first, so Excel reads UTF-8), for a streamed response."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -48,7 +49,7 @@ def csv_chunks(rows: Iterable[SubjectRow]) -> Iterator[str]:
     yield buffer.getvalue()
 
 
-def xlsx_bytes(rows: Iterable[SubjectRow]) -> bytes:
+def xlsx_bytes(rows: Iterable[sa.Row]) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Subjects"))
     sheet.append(headers())

@@ -1,13 +1,13 @@
 """Searching the subject registry: one filter for the result pages and for the exports."""
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from credit.paging import Page, paginate
 from credit.scoring.models import Assessment
 from credit.subjects.models import Subject
 
@@ -18,26 +18,6 @@ class SubjectFilter:
     uscc: str = ""
     district: str = ""
     kind: str = ""
-
-
-@dataclass(frozen=True)
-class SubjectRow:
-    """A subject with its latest stored assessment (None before its first one)."""
-
-    subject: Subject
-    assessment: Assessment | None
-
-
-@dataclass(frozen=True)
-class Page:
-    rows: list[SubjectRow]
-    number: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
 
 
 def _escape_like(text: str) -> str:
@@ -60,30 +40,26 @@ def _filtered(criteria: SubjectFilter):
 
 
 def _with_latest_assessment(query):
+    """Rows with ``.subject`` and ``.assessment`` (its latest stored one, None before the first)."""
     latest = (
         sa.select(Assessment.subject_id, sa.func.max(Assessment.as_of).label("as_of"))
         .group_by(Assessment.subject_id)
         .subquery("latest")
     )
-    filtered = query.subquery("filtered")
-    subject = sa.orm.aliased(Subject, filtered)
+    subject = sa.orm.aliased(Subject, query.subquery("filtered"), name="subject")
+    assessment = sa.orm.aliased(Assessment, name="assessment")
     return (
-        sa.select(subject, Assessment)
+        sa.select(subject, assessment)
         .outerjoin(latest, latest.c.subject_id == subject.id)
-        .outerjoin(Assessment, sa.and_(Assessment.subject_id == subject.id, Assessment.as_of == latest.c.as_of))
+        .outerjoin(assessment, sa.and_(assessment.subject_id == subject.id, assessment.as_of == latest.c.as_of))
         .order_by(subject.name, subject.id)
     )
 
 
 def search_subjects(session: Session, criteria: SubjectFilter, page: int = 1, per_page: int = 20) -> Page:
-    query = _filtered(criteria)
-    total = session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-    number = min(max(page, 1), max(1, math.ceil(total / per_page)))
-    rows = session.execute(_with_latest_assessment(query).limit(per_page).offset((number - 1) * per_page)).all()
-    return Page([SubjectRow(s, a) for s, a in rows], number, per_page, total)
+    return paginate(session, _with_latest_assessment(_filtered(criteria)), page, per_page)
 
 
-def iter_subjects(session: Session, criteria: SubjectFilter, batch: int = 1000) -> Iterator[SubjectRow]:
+def iter_subjects(session: Session, criteria: SubjectFilter, batch: int = 1000) -> Iterator[sa.Row]:
     """Every matching subject in the order of the result pages (for exports of any size)."""
-    for subject, assessment in session.execute(_with_latest_assessment(_filtered(criteria)).execution_options(yield_per=batch)):
-        yield SubjectRow(subject, assessment)
+    return iter(session.execute(_with_latest_assessment(_filtered(criteria)).execution_options(yield_per=batch)))

@@ -1,0 +1,149 @@
+"""Recording violations with evidence, and the four-eyes review: confirm, reject, revoke."""
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+from urllib.parse import quote
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from credit.accounts.authz import STAFF, roles_required
+from credit.audit.actor import Actor
+from credit.context import current, db
+from credit.subjects.models import Subject
+from credit.violations.forms import EVIDENCE_HELP, DecisionForm, EvidenceForm, RecordForm, rule_choices
+from credit.violations.models import CATEGORIES, Evidence
+from credit.violations.queries import RecordDetail, record_detail, review_queue
+from credit.violations.services import STATUS_LABELS, TRANSITIONS, RecordInput, record_violation, transition
+from credit.violations.storage import attach_evidence, evidence_path
+from credit.web.forms import submit
+from credit.web.i18n import is_chinese
+
+bp = Blueprint("records", __name__)
+RECORDERS = ("inspector", "admin")
+# Deciding on records is the reviewer's job alone (DESIGN section 2), so the four eyes are two roles.
+REVIEWERS = ("reviewer",)
+DECISIONS = {"confirm": "confirmed", "reject": "rejected", "revoke": "revoked"}
+
+
+@bp.app_template_filter("record_status")
+def record_status(status: str) -> str:
+    zh, en = STATUS_LABELS[status]
+    return zh if is_chinese() else en
+
+
+@bp.app_context_processor
+def _labels():
+    return {"CATEGORIES": CATEGORIES}
+
+
+def _max_bytes() -> int:
+    return current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024
+
+
+def _evidence_help() -> str:
+    return EVIDENCE_HELP % {"mb": current_app.config["MAX_UPLOAD_MB"]}
+
+
+def _detail_or_404(record_id: int) -> RecordDetail:
+    return record_detail(db(), record_id) or abort(404)
+
+
+def _render_record(detail: RecordDetail, status: int = 200, decisions: dict | None = None,
+                   evidence_form: EvidenceForm | None = None):
+    """The record page with the forms its status allows; a form that failed keeps its errors."""
+    record = detail.record
+    forms = {action: DecisionForm(prefix=action) for action, to in DECISIONS.items() if to in TRANSITIONS[record.status]}
+    forms.update(decisions or {})
+    evidence_form = evidence_form or EvidenceForm()
+    evidence_form.evidence.description = _evidence_help()
+    rule = current().catalog.any_rule(record.rule_code)
+    return render_template("records/show.html", detail=detail, record=record, rule=rule, decisions=forms,
+                           evidence_form=evidence_form, recorders=RECORDERS, reviewers=REVIEWERS), status
+
+
+@bp.route("/subjects/<int:subject_id>/records/new", methods=["GET", "POST"])
+@roles_required(*RECORDERS)
+def new(subject_id: int):
+    subject = db().get(Subject, subject_id) or abort(404)
+    ctx = current()
+    today = ctx.clock.today()
+    form = RecordForm()
+    form.rule_code.choices = rule_choices(ctx.catalog.in_force(today), subject.kind)
+    form.evidence.description = _evidence_help()
+    if not form.is_submitted():
+        form.authority.data = current_app.config["AUTHORITY_NAME"]
+
+    def save():
+        actor, now = Actor.of(current_user), ctx.clock.now()
+        data = RecordInput(form.rule_code.data, form.decision_date.data, form.document_no.data or "",
+                           form.authority.data, form.facts.data, form.category.data or None)
+        record = record_violation(db(), ctx.catalog, subject, data, actor, now, today)
+        attach_evidence(db(), ctx.storage_dir, record, form.evidence.data or [], actor, now, _max_bytes())
+        return record
+
+    record, status = submit(form, save)
+    if record:
+        flash(_("The record was saved and awaits review by a reviewer."), "success")
+        return redirect(url_for("records.show", record_id=record.id))
+    return render_template("records/new.html", form=form, subject=subject), status
+
+
+@bp.route("/records/<int:record_id>")
+@roles_required(*STAFF)
+def show(record_id: int):
+    return _render_record(_detail_or_404(record_id))
+
+
+@bp.route("/records/<int:record_id>/evidence", methods=["POST"])
+@roles_required(*RECORDERS)
+def add_evidence(record_id: int):
+    detail = _detail_or_404(record_id)
+    form, ctx = EvidenceForm(), current()
+    added, status = submit(form, lambda: attach_evidence(db(), ctx.storage_dir, detail.record, form.evidence.data,
+                                                         Actor.of(current_user), ctx.clock.now(), _max_bytes()))
+    if added:
+        flash(_("The evidence was added."), "success")
+        return redirect(url_for("records.show", record_id=record_id))
+    return _render_record(_detail_or_404(record_id), status, evidence_form=form)
+
+
+@bp.route("/records/<int:record_id>/<any(confirm, reject, revoke):action>", methods=["POST"])
+@roles_required(*REVIEWERS)
+def decide(record_id: int, action: str):
+    detail = _detail_or_404(record_id)
+    form, ctx = DecisionForm(prefix=action), current()
+    decided, status = submit(form, lambda: transition(
+        db(), ctx.catalog, detail.record, DECISIONS[action], Actor.of(current_user), ctx.clock.now(),
+        ctx.clock.today(), reason=form.reason.data or ""))
+    if decided:
+        flash(_("The record is now “%(status)s”; the credit assessment was recomputed.",
+                status=record_status(DECISIONS[action])), "success")
+        return redirect(url_for("subjects.show", subject_id=detail.subject.id))
+    return _render_record(_detail_or_404(record_id), status, decisions={action: form})
+
+
+@bp.route("/records/review")
+@roles_required(*REVIEWERS)
+def review():
+    return render_template("records/review.html", rows=review_queue(db()))
+
+
+@bp.route("/evidence/<int:evidence_id>")
+@roles_required(*STAFF)
+def download(evidence_id: int):
+    evidence = db().get(Evidence, evidence_id) or abort(404)
+    path = evidence_path(current().storage_dir, evidence.sha256)
+    if not path.is_file():
+        current_app.logger.error("evidence %s: file %s is missing", evidence.id, path)
+        abort(404)
+    response = send_file(path, mimetype=evidence.content_type, max_age=0)
+    # Always an attachment, never shown inline; the name is percent-encoded (RFC 6266) with a plain
+    # ASCII fallback, so no client-supplied character reaches the header unescaped.
+    fallback = f"evidence-{evidence.id}{PurePosixPath(evidence.filename).suffix}"
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(evidence.filename, safe='')}")
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,289 @@
+"""The subject registry as staff use it: search, register, edit, export, and the subject page."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from openpyxl import load_workbook
+from sqlmodel import select
+
+from credit.audit.models import AuditEvent
+from credit.scoring.engine import recompute_subject
+from credit.subjects.models import Subject
+from credit.subjects.services import synthetic_uscc
+
+VALID = {"uscc": synthetic_uscc(4242, "340403"), "name": "淮南甲专利代理事务所", "kind": "patent_agency",
+         "district": "340403", "legal_representative": "李四", "licence_no": "34105"}
+
+
+def subjects(session) -> list[Subject]:
+    session.expire_all()
+    return list(session.exec(select(Subject)))
+
+
+def errors_of(page: str, field: str) -> str:
+    """The validation messages shown beside ``field``."""
+    start = page.index(f'id="{field}-errors"')
+    return page[start:page.index("</ul>", start)]
+
+
+# -- registering and editing ---------------------------------------------------------------------
+
+
+def test_inspector_registers_a_subject_and_sees_its_page(client, login_as, post_form, session):
+    login_as("inspector")
+    response = post_form("/subjects/new", VALID)
+    assert response.status_code == 302
+    [subject] = subjects(session)
+    assert response.headers["Location"].endswith(f"/subjects/{subject.id}")
+    assert (subject.uscc, subject.name, subject.licence_no) == (VALID["uscc"], VALID["name"], "34105")
+    page = client.get(f"/subjects/{subject.id}").get_data(as_text=True)
+    assert "淮南甲专利代理事务所" in page and "田家庵区" in page and "尚未评价" in page
+    assert session.exec(select(AuditEvent).where(AuditEvent.action == "subject.create")).one()
+
+
+@pytest.mark.parametrize("uscc, message", [
+    ("91340400MA2X", "统一社会信用代码应为18位"),
+    (VALID["uscc"][:-1] + ("0" if VALID["uscc"][-1] != "0" else "1"), "统一社会信用代码校验位错误"),
+    ("91340400MA2TIOZS0X", "统一社会信用代码格式错误"),
+])
+def test_an_invalid_uscc_is_refused_beside_the_field(client, login_as, post_form, session, uscc, message):
+    login_as("inspector")
+    response = post_form("/subjects/new", {**VALID, "uscc": uscc})
+    assert response.status_code == 400
+    assert message in errors_of(response.get_data(as_text=True), "uscc")
+    assert subjects(session) == []
+
+
+def test_a_duplicate_uscc_is_a_conflict_naming_the_registered_subject(client, login_as, post_form, session,
+                                                                       make_subject):
+    existing = make_subject(name="已登记的机构", uscc=VALID["uscc"])
+    login_as("admin")
+    response = post_form("/subjects/new", {**VALID, "uscc": VALID["uscc"].lower()})
+    assert response.status_code == 409
+    assert f"统一社会信用代码 {VALID['uscc']} 已登记（已登记的机构）" in errors_of(response.get_data(as_text=True), "uscc")
+    assert [s.id for s in subjects(session)] == [existing.id]
+
+
+def test_missing_fields_are_named_beside_each_field(client, login_as, post_form, session):
+    login_as("inspector")
+    response = post_form("/subjects/new", {"kind": "firm", "district": "340403"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "请填写统一社会信用代码" in errors_of(page, "uscc")
+    assert "请填写名称" in errors_of(page, "name")
+    assert subjects(session) == []
+
+
+def test_an_unknown_kind_or_district_is_refused(client, login_as, post_form, session):
+    login_as("inspector")
+    response = post_form("/subjects/new", {**VALID, "kind": "bank", "district": "110101"})
+    assert response.status_code == 400
+    assert subjects(session) == []
+
+
+def test_a_missing_csrf_token_changes_nothing(client, login_as, session):
+    login_as("inspector")
+    response = client.post("/subjects/new", data=VALID)
+    assert response.status_code == 400
+    assert subjects(session) == []
+
+
+def test_editing_a_subject_saves_the_changes_and_audits_them(client, login_as, post_form, session, make_subject):
+    subject = make_subject(kind="firm", name="旧名称")
+    login_as("inspector")
+    form = client.get(f"/subjects/{subject.id}/edit").get_data(as_text=True)
+    assert "旧名称" in form
+    response = post_form(f"/subjects/{subject.id}/edit",
+                         {"uscc": subject.uscc, "name": "新名称", "kind": "firm", "district": "340421"})
+    assert response.status_code == 302
+    session.expire_all()
+    assert (session.get(Subject, subject.id).name, session.get(Subject, subject.id).district) == ("新名称", "340421")
+    assert session.exec(select(AuditEvent).where(AuditEvent.action == "subject.update")).one()
+
+
+def test_editing_to_another_subjects_uscc_is_refused_and_changes_nothing(client, login_as, post_form, session,
+                                                                         make_subject):
+    first, second = make_subject(name="甲"), make_subject(name="乙")
+    login_as("inspector")
+    response = post_form(f"/subjects/{second.id}/edit",
+                         {"uscc": first.uscc, "name": "乙改", "kind": second.kind, "district": second.district})
+    assert response.status_code == 409
+    assert "已登记（甲）" in errors_of(response.get_data(as_text=True), "uscc")
+    session.expire_all()
+    assert session.get(Subject, second.id).name == "乙"
+
+
+# -- who may do what ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["reviewer", "publisher"])
+def test_staff_who_do_not_register_can_search_but_not_register(client, login_as, post_form, session, role):
+    login_as(role)
+    assert client.get("/subjects/").status_code == 200
+    assert client.get("/subjects/new").status_code == 403
+    assert post_form("/subjects/new", VALID).status_code == 403
+    assert subjects(session) == []
+
+
+def test_a_firm_user_cannot_open_the_registry_or_another_subject(client, login_as, make_subject):
+    other = make_subject(kind="firm")
+    user = login_as("firm")
+    for url in ("/subjects/", "/subjects/export.csv", f"/subjects/{other.id}", f"/subjects/{user.subject_id}"):
+        response = client.get(url)
+        assert response.status_code == 403, url
+        assert "无权访问" in response.get_data(as_text=True)
+
+
+def test_anonymous_visitors_are_sent_to_the_login_page(client):
+    response = client.get("/subjects/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_an_unknown_subject_id_is_404(client, login_as):
+    login_as("inspector")
+    for url in ("/subjects/999", "/subjects/999/edit", "/subjects/abc"):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert "页面不存在" in response.get_data(as_text=True) or "不存在" in response.get_data(as_text=True)
+
+
+# -- search, paging and exports --------------------------------------------------------------------
+
+
+@pytest.fixture
+def registry(make_subject):
+    return {
+        "a": make_subject(kind="patent_agency", name="淮南星火专利代理", district="340403"),
+        "b": make_subject(kind="trademark_agency", name="淮南星火商标代理", district="340421"),
+        "c": make_subject(kind="firm", name="寿县豆腐食品有限公司", district="340422"),
+    }
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("name=星火", {"a", "b"}),
+    ("name=星火&kind=trademark_agency", {"b"}),
+    ("district=340422", {"c"}),
+    ("kind=firm", {"c"}),
+    ("", {"a", "b", "c"}),
+    ("name=100%25", set()),
+])
+def test_search_filters_by_name_kind_and_district(client, login_as, registry, query, expected):
+    login_as("reviewer")
+    page = client.get(f"/subjects/?{query}").get_data(as_text=True)
+    assert {key for key, s in registry.items() if s.name in page} == expected
+
+
+def test_search_by_part_of_a_uscc_in_any_case(client, login_as, registry):
+    login_as("inspector")
+    code = registry["c"].uscc
+    page = client.get(f"/subjects/?uscc={code[-8:].lower()}").get_data(as_text=True)
+    assert registry["c"].name in page and registry["a"].name not in page
+
+
+def test_an_unknown_filter_value_is_ignored_not_an_error(client, login_as, registry):
+    login_as("inspector")
+    response = client.get("/subjects/?district=999999&page=abc")
+    assert response.status_code == 200
+    assert all(s.name in response.get_data(as_text=True) for s in registry.values())
+
+
+def test_results_are_paged_and_pages_keep_the_filters(client, login_as, make_subject):
+    for i in range(23):
+        make_subject(kind="firm", name=f"分页企业{i:02d}")
+    make_subject(kind="patent_agency", name="分页代理")
+    login_as("inspector")
+    first = client.get("/subjects/?kind=firm").get_data(as_text=True)
+    assert "分页企业00" in first and "分页企业19" in first and "分页企业20" not in first
+    assert "/subjects/?page=2&amp;kind=firm" in first
+    second = client.get("/subjects/?kind=firm&page=2").get_data(as_text=True)
+    assert "分页企业20" in second and "分页企业22" in second and "分页代理" not in second
+    assert "分页企业22" in client.get("/subjects/?kind=firm&page=99").get_data(as_text=True)
+
+
+def test_csv_export_is_utf8_with_bom_and_uses_the_same_filters(client, login_as, registry, session, ctx, clock):
+    recompute_subject(session, ctx.catalog, registry["a"].id, clock.today(), clock.now())
+    session.commit()
+    login_as("publisher")
+    response = client.get("/subjects/export.csv?name=星火")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert 'attachment; filename="subjects-20261126.csv"' == response.headers["Content-Disposition"]
+    assert response.data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["统一社会信用代码", "名称", "主体类型"]
+    by_name = {r[1]: r for r in rows[1:]}  # (the order of Chinese names depends on the database's collation)
+    assert set(by_name) == {"淮南星火商标代理", "淮南星火专利代理"}
+    assert by_name["淮南星火专利代理"][6:] == ["100", "A", "2026-11-26"]
+    assert by_name["淮南星火商标代理"][6:] == ["", "", ""]
+
+
+def test_xlsx_export_has_the_same_rows(client, login_as, registry):
+    login_as("inspector")
+    response = client.get("/subjects/export.xlsx?kind=firm")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "统一社会信用代码"
+    assert [r[1] for r in rows[1:]] == ["寿县豆腐食品有限公司"]
+    assert rows[1][3] == "寿县"
+
+
+def test_exports_neutralise_cells_that_a_spreadsheet_would_run_as_formulas(client, login_as, make_subject):
+    make_subject(kind="firm", name="=HYPERLINK(\"http://evil\")", legal_representative="@SUM(A1)")
+    login_as("inspector")
+    rows = list(csv.reader(io.StringIO(client.get("/subjects/export.csv").data.decode("utf-8-sig"))))
+    assert rows[1][1].startswith("'=") and rows[1][4] == "'@SUM(A1)"
+    sheet = load_workbook(io.BytesIO(client.get("/subjects/export.xlsx").data)).active
+    assert sheet.cell(row=2, column=2).data_type == "s"
+
+
+# -- the subject page -----------------------------------------------------------------------------
+
+
+def test_subject_page_explains_the_score_with_rules_references_and_caps(client, login_as, session, ctx, clock,
+                                                                       make_subject, make_record):
+    subject = make_subject(kind="patent_agency")
+    for month in range(1, 6):
+        make_record(subject, "PA-ABNORMAL-FILING", dt.date(2026, month, 10))
+    make_record(subject, "PA-PENALTY", dt.date(2026, 7, 1))
+    make_record(subject, "PA-SOLICIT", dt.date(2026, 8, 1), status="draft")
+    recompute_subject(session, ctx.catalog, subject.id, dt.date(2026, 3, 1), clock.now())
+    recompute_subject(session, ctx.catalog, subject.id, clock.today(), clock.now())
+    session.commit()
+    login_as("reviewer")
+    page = client.get(f"/subjects/{subject.id}").get_data(as_text=True)
+    # 100 - 40 (five abnormal filings, capped at -40) - 20 = 40: grade D, key supervision
+    assert '<span class="figure" id="grade">D</span>' in page and '<span class="figure" id="score">40</span>' in page
+    assert "重点监管" in page
+    table = page[page.index('id="explanation"'):page.index("</table>", page.index('id="explanation"'))]
+    body = table[table.index("<tbody>"):table.index("</tbody>")]
+    assert body.count("<tr>") == 6  # the six counted records, not the draft
+    assert table.count("已达上限") == 1
+    assert "代理非正常专利申请" in table and "《专利代理条例》第二十五条" in table
+    assert "PA-SOLICIT" not in table
+    # the chart: one point per stored assessment, drawn server-side
+    chart = page[page.index("<svg"):page.index("</svg>")]
+    assert chart.count("<circle") == 2 and "<path" in chart
+    assert "2026-03-01" in chart and "2026-11-26" in chart
+    # the records list shows status labels
+    records = page[page.index('id="records"'):]
+    assert "待审核" in records and records.count("已确认") == 6
+
+
+def test_subject_page_explains_an_old_assessment_by_the_catalog_it_used(client, login_as, session, ctx, clock,
+                                                                       make_subject, make_record):
+    from credit.catalog.models import CatalogVersion
+
+    subject = make_subject(kind="firm")
+    make_record(subject, "FM-INFRINGE", dt.date(2026, 5, 1))
+    recompute_subject(session, ctx.catalog, subject.id, clock.today(), clock.now())
+    stored = session.exec(select(CatalogVersion)).one()
+    # What the stored version said, not the rules file, explains the assessment.
+    stored.content = stored.content.replace("故意侵犯知识产权受行政处罚", "存档中的行为描述")
+    session.commit()
+    login_as("inspector")
+    page = client.get(f"/subjects/{subject.id}").get_data(as_text=True)
+    assert "存档中的行为描述" in page
