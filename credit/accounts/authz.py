@@ -105,7 +105,9 @@ def _unauthorized():
     if request.path.startswith("/api/"):
         return jsonify(error="unauthorized", message=str(LOGIN_MESSAGE)), 401
     flash(LOGIN_MESSAGE, "info")
-    return redirect(url_for(login_manager.login_view, next=request.full_path.rstrip("?")))
+    # Only a page can be gone back to after login: a form's POST target cannot be opened by GET.
+    back = request.full_path.rstrip("?") if request.method == "GET" else url_for("web.home")
+    return redirect(url_for(login_manager.login_view, next=back))
 
 
 def deny_unclassified() -> None:

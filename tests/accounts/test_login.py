@@ -106,3 +106,8 @@ def test_logout_is_a_post_with_csrf(client, session, login_as):
     assert response.status_code == 302 and response.headers["Location"] == "/login"
     assert client.get("/").status_code == 302
     assert _actions(session) == ["auth.logout"]
+
+
+def test_anonymous_post_is_sent_to_login_then_home(client):
+    response = client.post("/logout", data={"csrf_token": csrf_token(client)})
+    assert response.status_code == 302 and response.headers["Location"] == "/login?next=/"
