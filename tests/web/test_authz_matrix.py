@@ -20,6 +20,7 @@ from tests.web.conftest import csrf_token
 
 ANY_USER = frozenset(ROLES)
 STAFF = frozenset({"inspector", "reviewer", "publisher", "admin"})
+EDITORS = frozenset({"inspector", "admin"})
 
 EXPECTED: dict[str, str | frozenset[str]] = {
     # web, accounts, audit
@@ -29,10 +30,25 @@ EXPECTED: dict[str, str | frozenset[str]] = {
     "auth.logout": ANY_USER,
     "audit.events": frozenset({"admin"}),
     "audit.verify": frozenset({"admin"}),
+    # subject registry
+    "subjects.index": STAFF,
+    "subjects.export": STAFF,
+    "subjects.new": EDITORS,
+    "subjects.edit": EDITORS,
+    "subjects.show": STAFF,
+    # records (violations) and evidence
+    "records.new": EDITORS,
+    "records.show": STAFF,
+    "records.add_evidence": EDITORS,
+    "records.decide": frozenset({"reviewer"}),
+    "records.review": frozenset({"reviewer"}),
+    "records.download": STAFF,
 }
 
 URL_VALUES = {
     "web.set_language": {"code": "en"},
+    "subjects.export": {"fmt": "csv"},
+    "records.decide": {"action": "confirm"},
 }
 
 WHO = ("anonymous", *ROLES)
