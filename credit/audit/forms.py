@@ -22,6 +22,9 @@ class EventFilterForm(FlaskForm):
 
     def with_choices(self, actions: list[str], object_types: list[str]) -> "EventFilterForm":
         everything = [("", _l("All"))]
+        # A value asked for in the URL stays selected even when no event has it (yet).
+        actions = sorted(set(actions) | {self.action.data or ""} - {""})
+        object_types = sorted(set(object_types) | {self.object_type.data or ""} - {""})
         self.action.choices = everything + [(a, a) for a in actions]
         self.object_type.choices = everything + [(t, t) for t in object_types]
         return self

@@ -7,7 +7,7 @@ from flask_wtf.csrf import CSRFProtect
 from credit.accounts.authz import ROLE_LABELS, init_authz
 from credit.web.errors import init_errors
 from credit.web.i18n import init_i18n
-from credit.web.nav import nav_items
+from credit.web.nav import SHORTCUTS, nav_items
 
 csrf = CSRFProtect()
 
@@ -37,6 +37,6 @@ def init_web(app: Flask) -> None:
     init_authz(app)
     csrf.init_app(app)
     init_errors(app)
-    app.jinja_env.globals.update(nav_items=nav_items, ROLE_LABELS=ROLE_LABELS)
+    app.jinja_env.globals.update(nav_items=nav_items, SHORTCUTS=SHORTCUTS, ROLE_LABELS=ROLE_LABELS)
     for blueprint in _blueprints():
         app.register_blueprint(blueprint)

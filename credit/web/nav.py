@@ -1,6 +1,8 @@
-"""The navigation bar: each item is shown to whoever passes its endpoint's access rule.
+"""The navigation bar and the home page's shortcuts: each item is shown to whoever passes its
+endpoint's access rule.
 
-Add one line per page that belongs in the bar; an endpoint not (yet) registered is skipped.
+Add one line per page that belongs in the bar (NAV) or among the everyday tasks on the home page
+(SHORTCUTS); an endpoint not (yet) registered is skipped.
 """
 from __future__ import annotations
 
@@ -17,8 +19,15 @@ NAV = [
     ("audit.events", _l("Audit log")),
 ]
 
+SHORTCUTS = [
+    ("subjects.index", _l("Search the subject registry")),
+    ("subjects.new", _l("Register a subject")),
+    ("records.review", _l("Review recorded violations")),
+    ("audit.events", _l("Browse and verify the audit log")),
+]
 
-def nav_items() -> list[tuple[str, str, str]]:
+
+def nav_items(items: list = NAV) -> list[tuple[str, str, str]]:
     """(endpoint, url, label) of the items the current user may open."""
-    return [(endpoint, url_for(endpoint), label) for endpoint, label in NAV
+    return [(endpoint, url_for(endpoint), label) for endpoint, label in items
             if endpoint in current_app.view_functions and may_open(current_user, endpoint)]
