@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 import sqlalchemy as sa
@@ -45,6 +46,21 @@ def event_hash(prev_hash: str, event: AuditEvent) -> str:
     return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
 
 
+def _chain_end(session: Session) -> str:
+    """The last event's hash, with appends serialised on PostgreSQL until the transaction ends."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _CHAIN_LOCK})
+    return session.exec(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).first() or GENESIS
+
+
+def _event_row(prev: str, now: dt.datetime, actor: str, action: str, object_type: str, object_id: Any,
+               data: dict | None = None) -> dict:
+    row = {"at": now.astimezone(dt.timezone.utc), "actor": actor, "action": action, "object_type": object_type,
+           "object_id": str(object_id), "data": canonical_json(data or {}), "prev_hash": prev}
+    row["hash"] = event_hash(prev, SimpleNamespace(**row))
+    return row
+
+
 def record_event(
     session: Session,
     *,
@@ -56,37 +72,26 @@ def record_event(
     now: dt.datetime,
 ) -> AuditEvent:
     """Append one event to the chain in the caller's transaction."""
-    event = dict(actor=actor, action=action, object_type=object_type, object_id=object_id, data=data)
-    return record_events(session, [event], now=now)[0]
+    event = AuditEvent(**_event_row(_chain_end(session), now, actor, action, object_type, object_id, data))
+    session.add(event)
+    session.flush()
+    return event
 
 
-def record_events(session: Session, events: list[dict], *, now: dt.datetime) -> list[AuditEvent]:
-    """Append several events (keys as ``record_event``'s) with one read of the chain's end.
+def record_events(session: Session, events: list[dict], *, now: dt.datetime) -> None:
+    """Append several events (dicts of ``record_event``'s keywords but ``now``) in one INSERT.
 
-    Bulk imports write thousands of events a batch; one lock and one flush keep that fast.
+    Bulk imports write thousands of events a batch: one read of the chain's end and plain rows
+    instead of ORM objects keep that fast.
     """
     if not events:
-        return []
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _CHAIN_LOCK})
-    prev = session.exec(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).first() or GENESIS
-    written = []
+        return
+    session.flush()  # an event may name a row added in this transaction
+    prev, rows = _chain_end(session), []
     for item in events:
-        event = AuditEvent(
-            at=now.astimezone(dt.timezone.utc),
-            actor=item["actor"],
-            action=item["action"],
-            object_type=item["object_type"],
-            object_id=str(item["object_id"]),
-            data=canonical_json(item.get("data") or {}),
-            prev_hash=prev,
-            hash="",
-        )
-        event.hash = prev = event_hash(prev, event)
-        written.append(event)
-    session.add_all(written)
-    session.flush()
-    return written
+        rows.append(_event_row(prev, now, **item))
+        prev = rows[-1]["hash"]
+    session.execute(sa.insert(AuditEvent.__table__), rows)
 
 
 @dataclass
