@@ -311,8 +311,12 @@ def import_records(session: Session, rows: Iterable[SourceRow], job: ImportJob) 
             job.summary.updated += 1
             touched.update((previous_subject, record.subject_id))
         session.flush()
+        if history:
+            session.execute(sa.insert(RecordEvent.__table__), [
+                {"record_id": record.id, "at": job.now, "from_status": before, "to_status": after, "reason": reason}
+                for record, before, after, reason in history
+            ])
         for record, before, after, reason in history:
-            session.add(RecordEvent(record_id=record.id, at=job.now, from_status=before, to_status=after, reason=reason))
             if before is not None:  # a new record's audit event is its record.import
                 job.log(f"record.{after}", record, {"from": before, "to": after, "reason": reason,
                                                     "subject_id": record.subject_id, "rule_code": record.rule_code})
