@@ -16,7 +16,10 @@ NAV = [
     ("web.home", _l("Home")),
     ("subjects.index", _l("Subjects")),
     ("records.review", _l("Review queue")),
+    ("notices.index", _l("Notices")),
     ("audit.events", _l("Audit log")),
+    ("jobs.index", _l("Scheduled jobs")),
+    ("verify.lookup", _l("Verify a notice")),
 ]
 
 SHORTCUTS = [
@@ -24,6 +27,7 @@ SHORTCUTS = [
     ("subjects.new", _l("Register a subject")),
     ("records.review", _l("Review recorded violations")),
     ("audit.events", _l("Browse and verify the audit log")),
+    ("notices.index", _l("Browse and download notices")),
 ]
 
 

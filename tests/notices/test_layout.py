@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 
@@ -48,8 +49,8 @@ def test_same_document_gives_the_same_bytes():
 
 
 def test_long_body_breaks_lines_and_pages():
-    document, _ = SAMPLES["grade_change"]
-    document.records = document.records * 40
+    sample, _ = SAMPLES["grade_change"]
+    document = replace(sample, records=sample.records * 40)
     pdf = render(document)
     assert pdfcheck.text(pdf).count("代理非正常专利申请") == 40
     assert b"/Count 1" not in pdf  # more than one page, numbered

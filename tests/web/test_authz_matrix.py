@@ -43,6 +43,13 @@ EXPECTED: dict[str, str | frozenset[str]] = {
     "records.decide": frozenset({"reviewer"}),
     "records.review": frozenset({"reviewer"}),
     "records.download": STAFF,
+    # notices (a firm user sees and downloads its own) and their public verification; job runs
+    "notices.index": ANY_USER,
+    "notices.download": ANY_USER,
+    "notices.credit_report": ANY_USER,
+    "verify.lookup": PUBLIC,
+    "verify.show": PUBLIC,
+    "jobs.index": frozenset({"admin"}),
 }
 
 URL_VALUES = {

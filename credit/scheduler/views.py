@@ -1,0 +1,21 @@
+"""The admin page of scheduled job runs, failures with their traceback."""
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+
+from credit.accounts.authz import roles_required
+from credit.context import current, db
+from credit.scheduler.jobs import JOBS
+from credit.scheduler.runner import history
+
+bp = Blueprint("jobs", __name__, url_prefix="/admin/jobs")
+
+
+@bp.route("/")
+@roles_required("admin")
+def index():
+    job = request.args.get("job") if request.args.get("job") in JOBS else None
+    now = current().clock.now()
+    upcoming = {name: j.trigger().get_next_fire_time(None, now) for name, j in JOBS.items()}
+    return render_template("jobs/index.html", runs=history(db(), job, 200), jobs=JOBS, upcoming=upcoming,
+                           selected=job)

@@ -1,0 +1,118 @@
+"""The archive page, downloads, the credit report on demand, the public verify page, the job runs page."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import replace
+
+import pytest
+
+from credit.audit.actor import Actor
+from credit.clock import LOCAL_TZ
+from credit.notices import services
+from credit.scheduler.models import JobRun
+from tests.notices.samples import SAMPLES
+from tests.web.conftest import post_form  # noqa: F401  (fixture: a form posted with its CSRF token)
+
+STAFF = Actor(None, "test-reviewer")
+
+
+@pytest.fixture
+def issued(session, settings, clock, make_subject):
+    """Two subjects with one grade change notice each."""
+
+    def make():
+        notices = []
+        for name in ("甲专利代理所", "乙商标代理所"):
+            subject = make_subject(name=name)
+            sample = SAMPLES["grade_change"][0]
+            document = replace(sample, subject=replace(sample.subject, name=name))
+            notice, _ = services.issue(session, settings, document, event_key=f"grade-change:{subject.id}:x",
+                                       subject_id=subject.id, actor=STAFF, now=clock.now())
+            notices.append(notice)
+        session.commit()
+        return notices
+
+    return make
+
+
+def test_verify_shows_kind_number_date_recipient_and_hash_only(client, issued):
+    notice = issued()[0]
+    page = client.get(f"/verify/{notice.verification_code.lower()}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    for shown in ("信用等级告知书", notice.document_no, "2026年11月26日", "甲专利代理所", notice.sha256):
+        assert shown in html, shown
+    assert "78" not in html.split("<main")[-1] and "91340403MA2N0B7X4L" not in html  # no score, no USCC
+
+
+@pytest.mark.parametrize("code", ["ABCDEFGHJKMN", "abc", "0000-0000-0000", "%3Cscript%3E", "x" * 200])
+def test_unknown_or_malformed_codes_get_a_clear_not_found_page(client, code):
+    page = client.get(f"/verify/{code}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 404
+    assert "未找到该核验码对应的文书" in html and "不是本局签发的" in html and "<script>" not in html
+
+
+def test_the_verify_form_goes_to_the_code(client, issued):
+    notice = issued()[0]
+    code = notice.verification_code
+    response = client.get(f"/verify?code={code[:4]}-{code[4:8]}-{code[8:]}")
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/verify/{code}")
+    assert "核验码" in client.get("/verify").get_data(as_text=True)
+
+
+def test_staff_browse_filter_and_download(client, login_as, issued):
+    first, second = issued()
+    login_as("inspector")
+    html = client.get("/notices/").get_data(as_text=True)
+    assert first.document_no in html and second.document_no in html and "共 2 份文书" in html
+    html = client.get("/notices/?q=乙商标").get_data(as_text=True)
+    assert second.document_no in html and first.document_no not in html
+    assert "共 0 份文书" in client.get("/notices/?kind=credit_report").get_data(as_text=True)
+
+    pdf = client.get(f"/notices/{first.id}.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    assert hashlib.sha256(pdf.data).hexdigest() == first.sha256
+    assert "attachment" in pdf.headers["Content-Disposition"]
+
+
+def test_a_firm_sees_and_downloads_only_its_own_notices(client, login_as, issued):
+    own, other = issued()
+    login_as("firm", subject_id=own.subject_id)
+    html = client.get("/notices/").get_data(as_text=True)
+    assert own.document_no in html and other.document_no not in html
+    assert client.get(f"/notices/{own.id}.pdf").status_code == 200
+    assert client.get(f"/notices/{other.id}.pdf").status_code == 404
+
+
+def test_a_firm_asks_for_its_credit_report(client, login_as, post_form, make_subject, session):
+    own, other = make_subject(name="申请报告企业", kind="firm"), make_subject(kind="firm")
+    login_as("firm", subject_id=own.id)
+    response = post_form(f"/notices/credit-report/{own.id}")
+    assert response.status_code == 302
+    pdf = client.get(response.headers["Location"])
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    assert post_form(f"/notices/credit-report/{own.id}").headers["Location"] == response.headers["Location"]
+    assert post_form(f"/notices/credit-report/{other.id}").status_code == 404
+
+
+def test_the_subject_page_lists_its_notices(client, login_as, issued):
+    notice = issued()[0]
+    login_as("reviewer")
+    html = client.get(f"/subjects/{notice.subject_id}").get_data(as_text=True)
+    assert notice.document_no in html and "出具今日信用报告" in html
+
+
+def test_admins_see_failed_runs_with_their_traceback(client, login_as, session, clock):
+    session.add(JobRun(job="issue_notices", scheduled_for=dt.datetime(2026, 11, 26, 2, tzinfo=LOCAL_TZ), trigger="schedule",
+                       claimed_by="host:1", status="failed", started_at=clock.now(), finished_at=clock.now(),
+                       summary="RuntimeError: 磁盘已满", traceback="Traceback (most recent call last):\n  RuntimeError: 磁盘已满"))
+    session.commit()
+    login_as("inspector")
+    assert client.get("/admin/jobs/").status_code == 403
+    login_as("admin")
+    html = client.get("/admin/jobs/").get_data(as_text=True)
+    for shown in ("定时任务", "签发新事件的告知书", "失败", "RuntimeError: 磁盘已满", "Traceback (most recent call last)",
+                  "2026年11月27日"):
+        assert shown in html, shown
