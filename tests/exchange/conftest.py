@@ -8,7 +8,6 @@ import pytest
 from credit.cli import main
 from credit.subjects.services import synthetic_uscc
 
-TODAY = "2026-11-26"  # the clock fixture's date
 
 
 @pytest.fixture
