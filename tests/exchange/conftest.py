@@ -9,7 +9,6 @@ from credit.cli import main
 from credit.subjects.services import synthetic_uscc
 
 
-
 @pytest.fixture
 def cli(runner):
     """Invoke `credit ARGS...` against the test app; the result has .exit_code, .stdout, .stderr."""
