@@ -24,8 +24,8 @@ from credit.notices.kinds import (
 )
 from credit.notices.models import Notice
 from credit.notices.services import NoticeSettings, issue
-from credit.scoring.engine import recompute_subject
-from credit.scoring.models import Assessment, Contribution
+from credit.scoring.engine import contributions, recompute_subject
+from credit.scoring.models import Assessment
 from credit.subjects.models import DISTRICTS, SUBJECT_KINDS, Subject
 from credit.violations.models import Record
 
@@ -53,28 +53,26 @@ class _Versions(dict):
 
 
 def counted_records(session: Session, assessment: Assessment, version: CatalogVersionSpec) -> list[CountedRecord]:
-    rows = session.exec(
-        select(Contribution, Record).join(Record, Record.id == Contribution.record_id)
-        .where(Contribution.assessment_id == assessment.id).order_by(Record.decision_date, Record.id)
-    ).all()
-    return [CountedRecord(version.rule(c.rule_code).behaviour, r.decision_date, r.document_no, c.points, c.counted_points,
-                          version.rule(c.rule_code).reference) for c, r in rows]
+    return [CountedRecord(version.rule(c.rule_code).behaviour, c.record.decision_date, c.record.document_no, c.points,
+                          c.counted_points, version.rule(c.rule_code).reference)
+            for c in contributions(session, [assessment])[assessment.id]]
 
 
 # ---------------------------------------------------------------------------------------------
 # Grade changes
 
 
-def grade_change_key(subject_id: int, as_of: dt.date) -> str:
-    return f"grade-change:{subject_id}:{as_of.isoformat()}"
+def grade_change_key(subject_id: int, as_of: dt.date, grade: str) -> str:
+    return f"grade-change:{subject_id}:{as_of.isoformat()}:{grade}"
 
 
 def grade_changes(session: Session, today: dt.date) -> list[tuple[Assessment, str | None]]:
-    """Assessments of finished days in the look-back whose grade differs from the subject's previous one.
+    """Assessments in the look-back whose grade differs from the subject's previous day's.
 
-    Only finished days: a record confirmed during the day recomputes that day's assessment, so
-    a day's grade is final once the day is over. A subject's first assessment counts as a change
-    (from no grade), so every subject is told its grade once.
+    The look-back is scanned again every night because a record confirmed during a day
+    recomputes that day's assessment after the 02:00 run has seen it; with the grade in the
+    event key, the day's final grade is still told once. A subject's first assessment counts
+    as a change (from no grade), so every subject is told its grade once.
     """
     previous = sa.orm.aliased(Assessment)
     previous_grade = (
@@ -83,7 +81,7 @@ def grade_changes(session: Session, today: dt.date) -> list[tuple[Assessment, st
     )
     rows = session.exec(
         select(Assessment, previous_grade)
-        .where(Assessment.as_of >= today - dt.timedelta(days=LOOKBACK_DAYS), Assessment.as_of < today)
+        .where(Assessment.as_of >= today - dt.timedelta(days=LOOKBACK_DAYS), Assessment.as_of <= today)
         .order_by(Assessment.as_of, Assessment.subject_id)
     ).all()
     return [(a, before) for a, before in rows if a.grade != before]
@@ -109,10 +107,10 @@ def _issued_keys(session: Session, keys: list[str]) -> set[str]:
 
 def issue_grade_change_notices(session: Session, settings: NoticeSettings, now: dt.datetime) -> int:
     changes = grade_changes(session, to_local(now).date())
-    done = _issued_keys(session, [grade_change_key(a.subject_id, a.as_of) for a, _ in changes])
+    done = _issued_keys(session, [grade_change_key(a.subject_id, a.as_of, a.grade) for a, _ in changes])
     versions, issued = _Versions(session), 0
     for assessment, before in changes:
-        key = grade_change_key(assessment.subject_id, assessment.as_of)
+        key = grade_change_key(assessment.subject_id, assessment.as_of, assessment.grade)
         if key in done:
             continue
         issue(session, settings, grade_change_notice(session, assessment, before, versions), event_key=key,

@@ -11,6 +11,7 @@ from credit.listing.models import ListEntry
 from credit.notices import triggers
 from credit.notices.models import Notice
 from credit.notices.services import notice_path
+from credit.scoring.engine import recompute_subject
 from tests.notices import pdfcheck
 
 NIGHT = dt.datetime(2026, 11, 26, 2, 0, tzinfo=LOCAL_TZ)
@@ -26,13 +27,11 @@ def notices(session, kind=None) -> list[Notice]:
     return list(session.exec(query.where(Notice.kind == kind) if kind else query).all())
 
 
-def test_a_grade_change_of_a_finished_day_issues_one_notice(session, settings, assess, make_subject, make_record):
+def test_a_grade_change_issues_one_notice(session, settings, assess, make_subject, make_record):
     steady, falling = make_subject(name="稳定代理所"), make_subject(name="下滑代理所")
     assess(days_before(3))
     make_record(falling, "PA-PENALTY", days_before(2))  # 100 -> 80: A -> B
-    assess(days_before(2), days_before(1))
-    make_record(falling, "PA-STOP-NEW", days_before(0))  # today's change waits until the day is over
-    assess(days_before(0))
+    assess(days_before(2), days_before(1), days_before(0))
 
     assert triggers.issue_grade_change_notices(session, settings, NIGHT) == 3  # two first grades, one change
     assert triggers.issue_grade_change_notices(session, settings, NIGHT) == 0
@@ -40,15 +39,30 @@ def test_a_grade_change_of_a_finished_day_issues_one_notice(session, settings, a
 
     issued = notices(session, "grade_change")
     assert [(n.subject_id, n.event_key) for n in issued] == [
-        (steady.id, f"grade-change:{steady.id}:{days_before(3)}"),
-        (falling.id, f"grade-change:{falling.id}:{days_before(3)}"),
-        (falling.id, f"grade-change:{falling.id}:{days_before(2)}"),
+        (steady.id, f"grade-change:{steady.id}:{days_before(3)}:A"),
+        (falling.id, f"grade-change:{falling.id}:{days_before(3)}:A"),
+        (falling.id, f"grade-change:{falling.id}:{days_before(2)}:B"),
     ]
     text = pdfcheck.text(notice_path(settings.storage_dir, issued[-1].sha256).read_bytes())
     for phrase in ("下滑代理所", "信用等级由A级调整为B级", "评分为80分", "警告或罚款", "一般"):
         assert phrase in text, phrase
     first = pdfcheck.text(notice_path(settings.storage_dir, issued[0].sha256).read_bytes())
     assert "信用等级评定为A级" in first and "评价期内无计入评价的记录" in first
+
+
+def test_a_change_during_the_day_is_told_the_next_night(session, settings, ctx, clock, assess, make_subject, make_record):
+    subject = make_subject()
+    assess(days_before(1), days_before(0))
+    assert triggers.issue_grade_change_notices(session, settings, NIGHT) == 1  # its first grade, A
+
+    # 10:00: a record is confirmed and today's assessment recomputed (after tonight's run saw it).
+    make_record(subject, "PA-PENALTY", days_before(0))
+    recompute_subject(session, ctx.catalog, subject.id, DAY, clock.now())
+    session.commit()
+    assess(DAY + dt.timedelta(days=1))  # 01:00 the next night
+
+    assert triggers.issue_grade_change_notices(session, settings, NIGHT + dt.timedelta(days=1)) == 1
+    assert notices(session)[-1].event_key == f"grade-change:{subject.id}:{DAY}:B"
 
 
 def test_changes_older_than_the_look_back_are_left_alone(session, settings, assess, make_subject):
