@@ -194,7 +194,11 @@ class CatalogVersionSpec(Strict):
         return json.dumps(self.model_dump(mode="json"), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
     def digest(self) -> str:
-        return hashlib.sha256(self.canonical().encode()).hexdigest()
+        cached = self.__dict__.get("_digest")
+        if cached is None:
+            cached = hashlib.sha256(self.canonical().encode()).hexdigest()
+            object.__setattr__(self, "_digest", cached)
+        return cached
 
 
 def add_years(day: dt.date, years: int) -> dt.date:

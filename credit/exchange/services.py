@@ -21,8 +21,8 @@ from credit.audit.services import record_events
 from credit.catalog.loader import Catalog
 from credit.errors import InvalidInput, NotFound
 from credit.exchange.formats import SourceRow
-from credit.scoring.engine import recompute
-from credit.scoring.models import Assessment, Contribution
+from credit.scoring.engine import contributions, recompute
+from credit.scoring.models import Assessment
 from credit.subjects.models import Subject
 from credit.subjects.services import SubjectInput, find_by_uscc, validate_uscc
 from credit.violations.models import CATEGORIES, Record, RecordEvent
@@ -408,24 +408,19 @@ def assessment_results(
         query = query.where(a.subject_id.in_(subject_ids))
     result = session.execute(query.order_by(Subject.uscc).execution_options(yield_per=BATCH_SIZE))
     for part in result.partitions():
-        contributions = _contributions(session, [assessment.id for assessment, _subject in part])
+        explained = _contributions(session, [assessment for assessment, _subject in part])
         for assessment, subject in part:
-            yield AssessmentResult(subject, assessment, contributions.get(assessment.id, []))
+            yield AssessmentResult(subject, assessment, explained[assessment.id])
 
 
-def _contributions(session: Session, assessment_ids: list[int]) -> dict[int, list[dict]]:
-    rows = session.execute(
-        select(Contribution.assessment_id, Record.external_id, Record.id, Contribution.rule_code,
-               Contribution.counted_points)
-        .join(Record, Record.id == Contribution.record_id)
-        .where(Contribution.assessment_id.in_(assessment_ids))
-        .order_by(Contribution.assessment_id, Record.decision_date, Record.id)
-    )
-    by_assessment: dict[int, list[dict]] = {}
-    for assessment_id, external_id, internal_id, rule_code, points in rows:
-        by_assessment.setdefault(assessment_id, []).append(
-            {"record_id": record_id(external_id, internal_id), "type": rule_code, "points": points})
-    return by_assessment
+def _contributions(session: Session, assessments: list[Assessment]) -> dict[int, list[dict]]:
+    return {
+        assessment_id: [
+            {"record_id": record_id(c.record.external_id, c.record.id), "type": c.rule_code, "points": c.counted_points}
+            for c in rows
+        ]
+        for assessment_id, rows in contributions(session, assessments).items()
+    }
 
 
 def assessment_rows(session: Session, as_of: dt.date | None = None) -> Iterator[dict]:

@@ -3,41 +3,52 @@
 The catalog version in force on ``as_of`` becomes a VALUES table (one row a rule, with the
 decision-date cutoff of its window already worked out for that date), joined to the records.
 Window functions allocate the per-type caps and the total bonus cap record by record, in
-decision-date order, so the stored contributions add up exactly to the score. The plain-Python
-evaluator in ``reference.py`` states the same rules; tests hold the two together.
+decision-date order, so the stored contributions add up exactly to the score; one INSERT ...
+SELECT writes each subject's assessment with its explanation. The plain-Python evaluator in
+``reference.py`` states the same rules; tests hold the two together.
 """
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import GenericFunction
 from sqlmodel import Session
 
 from credit.catalog.loader import Catalog, CatalogVersionSpec
 from credit.catalog.services import register_version
 from credit.db import greatest, least
 from credit.listing.models import ListEntry
-from credit.scoring.models import Assessment, Contribution
+from credit.scoring.models import Assessment
 from credit.subjects.models import Subject
 from credit.violations.models import COUNTING_STATUSES, Record
 
 _NO_CAP = 1_000_000
 
 
-def _rules_table(version: CatalogVersionSpec, as_of: dt.date):
+def _rules_table(version: CatalogVersionSpec, as_of: dt.date, dialect: str):
     """The version's rules as a CTE, one row a rule, with each window's cutoff for ``as_of``.
 
     A UNION ALL of literal rows rather than VALUES: SQLite cannot name VALUES columns in FROM.
+    PostgreSQL types an untyped literal in a UNION as text, so the cutoff date is cast there.
     """
+    def day(value: dt.date):
+        literal = sa.literal(value, sa.Date)
+        return sa.cast(literal, sa.Date) if dialect == "postgresql" else literal
+
     rows = [
         sa.select(
             sa.literal(r.code, sa.String).label("code"),
             sa.literal(r.kind, sa.String).label("kind"),
             sa.literal(r.points, sa.Integer).label("points"),
             sa.literal(r.cap if r.cap is not None else r.points * _NO_CAP, sa.Integer).label("cap"),
-            sa.literal(r.cutoff(as_of), sa.Date).label("cutoff"),
+            day(r.cutoff(as_of)).label("cutoff"),
             sa.literal(int(r.is_bonus), sa.Integer).label("bonus"),
+            sa.literal(int(r.cap is not None), sa.Integer).label("capped"),
         )
         for r in version.rules
     ]
@@ -53,9 +64,14 @@ def _fit(running, points, cap):
     )
 
 
-def contributions_query(version: CatalogVersionSpec, as_of: dt.date, subject_ids: Iterable[int] | None = None):
-    """Every counted record with its points and the points that count after the caps."""
-    rules = _rules_table(version, as_of)
+# Placeholders kept as text through the literal compilation below, bound at execution.
+SUBJECT_ID = sa.literal_column(":subject_id")
+COMPUTED_AT = sa.literal_column(":computed_at")
+
+
+def counted_query(version: CatalogVersionSpec, as_of: dt.date, dialect: str, scoped: bool = False):
+    """Every record that counts on ``as_of`` with its rule's points and cap (before any capping)."""
+    rules = _rules_table(version, as_of, dialect)
     record, subject = Record.__table__.c, Subject.__table__.c
     counted = (
         sa.select(
@@ -66,6 +82,7 @@ def contributions_query(version: CatalogVersionSpec, as_of: dt.date, subject_ids
             rules.c.points,
             rules.c.cap,
             rules.c.bonus,
+            rules.c.capped,
         )
         .select_from(Record.__table__)
         .join(rules, rules.c.code == record.rule_code)
@@ -80,36 +97,37 @@ def contributions_query(version: CatalogVersionSpec, as_of: dt.date, subject_ids
             sa.or_(rules.c.kind == "all", rules.c.kind == subject.kind),
         )
     )
-    if subject_ids is not None:
-        counted = counted.where(record.subject_id.in_(list(subject_ids)))
-    counted = counted.cte("counted")
+    if scoped:
+        counted = counted.where(record.subject_id == SUBJECT_ID)
+    return counted
+
+
+def contributions_query(version: CatalogVersionSpec, as_of: dt.date, dialect: str, scoped: bool = False):
+    """Every counted record with its points and the points that count after the caps."""
+    counted = counted_query(version, as_of, dialect, scoped).cte("counted")
+    # Three streams, so that each sorts only the rows that need it: most records belong to
+    # uncapped types and count in full; capped types need a running sum per type; bonuses also
+    # a running sum over all of a subject's bonuses for the total bonus cap.
     order = (counted.c.decision_date, counted.c.record_id)
-    type_running = sa.func.sum(counted.c.points).over(
-        partition_by=(counted.c.subject_id, counted.c.rule_code), order_by=order
-    )
-    typed = sa.select(
-        counted.c.record_id,
-        counted.c.subject_id,
-        counted.c.rule_code,
-        counted.c.decision_date,
+    type_fit = _fit(
+        sa.func.sum(counted.c.points).over(partition_by=(counted.c.subject_id, counted.c.rule_code), order_by=order),
         counted.c.points,
-        counted.c.bonus,
-        _fit(type_running, counted.c.points, counted.c.cap).label("type_counted"),
-    ).cte("typed")
-    bonus_running = sa.func.sum(typed.c.type_counted).over(
-        partition_by=(typed.c.subject_id, typed.c.bonus), order_by=(typed.c.decision_date, typed.c.record_id)
+        counted.c.cap,
     )
-    final = sa.select(
-        typed.c.record_id,
-        typed.c.subject_id,
-        typed.c.rule_code,
-        typed.c.points,
-        sa.case(
-            (typed.c.bonus == 1, _fit(bonus_running, typed.c.type_counted, sa.literal(version.bonus_total_cap))),
-            else_=typed.c.type_counted,
-        ).label("counted_points"),
+    key = (counted.c.record_id, counted.c.subject_id, counted.c.rule_code, counted.c.points)
+    uncapped = sa.select(*key, counted.c.points.label("counted_points")).where(
+        counted.c.capped == 0, counted.c.bonus == 0
     )
-    return final
+    capped = sa.select(*key, type_fit.label("counted_points")).where(counted.c.capped == 1, counted.c.bonus == 0)
+    bonus = sa.select(*key, counted.c.decision_date, type_fit.label("type_counted")).where(counted.c.bonus == 1).cte("bonus")
+    bonus_running = sa.func.sum(bonus.c.type_counted).over(
+        partition_by=bonus.c.subject_id, order_by=(bonus.c.decision_date, bonus.c.record_id)
+    )
+    bonus_fit = _fit(bonus_running, bonus.c.type_counted, sa.literal(version.bonus_total_cap))
+    capped_bonus = sa.select(
+        bonus.c.record_id, bonus.c.subject_id, bonus.c.rule_code, bonus.c.points, bonus_fit.label("counted_points")
+    )
+    return sa.union_all(uncapped, capped, capped_bonus)
 
 
 def listed_on(as_of: dt.date):
@@ -117,41 +135,114 @@ def listed_on(as_of: dt.date):
     return sa.and_(entry.listed_on <= as_of, sa.or_(entry.removed_on.is_(None), entry.removed_on > as_of))
 
 
-def assessments_query(version: CatalogVersionSpec, as_of: dt.date, subject_ids: Iterable[int] | None = None):
-    """One row per subject: score, grade, tier, listed: what an Assessment stores."""
-    ids = list(subject_ids) if subject_ids is not None else None
-    contributions = contributions_query(version, as_of, ids).subquery("c")
+class explanation_agg(GenericFunction):
+    """JSON array of [record_id, rule_code, points, counted_points] per group, as text."""
+
+    type = sa.Text()
+    inherit_cache = True
+
+
+@compiles(explanation_agg, "postgresql")
+def _explanation_agg_pg(element, compiler, **kw):
+    return "CAST(json_agg(json_build_array(%s)) AS TEXT)" % compiler.process(element.clauses, **kw)
+
+
+@compiles(explanation_agg, "sqlite")
+def _explanation_agg_sqlite(element, compiler, **kw):
+    return "json_group_array(json_array(%s))" % compiler.process(element.clauses, **kw)
+
+
+def assessments_query(version: CatalogVersionSpec, as_of: dt.date, dialect: str, scoped: bool = False):
+    """One row per subject: score, grade, tier, listed and explanation, as an Assessment stores them."""
+    contributions = contributions_query(version, as_of, dialect, scoped).subquery("c")
     totals = (
-        sa.select(contributions.c.subject_id, sa.func.sum(contributions.c.counted_points).label("total"))
+        sa.select(
+            contributions.c.subject_id,
+            sa.func.sum(contributions.c.counted_points).label("total"),
+            explanation_agg(
+                contributions.c.record_id, contributions.c.rule_code, contributions.c.points,
+                contributions.c.counted_points,
+            ).label("explanation"),
+        )
         .group_by(contributions.c.subject_id)
         .subquery("totals")
     )
     subject, entry = Subject.__table__.c, ListEntry.__table__.c
-    listed = (
-        sa.select(entry.subject_id).where(listed_on(as_of)).distinct().subquery("listed")
-    )
+    listed = sa.select(entry.subject_id).where(listed_on(as_of)).distinct().subquery("listed")
     score = greatest(sa.literal(version.score_floor), version.base_score + sa.func.coalesce(totals.c.total, 0))
     is_listed = listed.c.subject_id.is_not(None)
-    grade = sa.case(
-        (is_listed, version.listed_grade),
-        *[
-            ((score > band.above) if band.above is not None else (score >= band.at_least), band.grade)
-            for band in version.grades
-        ],
-        else_=version.grades[-1].grade,
-    )
     rows = (
-        sa.select(subject.id.label("subject_id"), score.label("score"), is_listed.label("listed"))
+        sa.select(
+            subject.id.label("subject_id"),
+            score.label("score"),
+            is_listed.label("listed"),
+            sa.func.coalesce(totals.c.explanation, "[]").label("explanation"),
+        )
         .select_from(Subject.__table__)
         .outerjoin(totals, totals.c.subject_id == subject.id)
         .outerjoin(listed, listed.c.subject_id == subject.id)
     )
-    if ids is not None:
-        rows = rows.where(subject.id.in_(ids))
-    rows = rows.add_columns(grade.label("grade"))
+    if scoped:
+        rows = rows.where(subject.id == SUBJECT_ID)
     inner = rows.subquery("scored")
-    tier = sa.case(*[(inner.c.grade.in_(t.grades), t.tier) for t in version.tiers])
-    return sa.select(inner.c.subject_id, inner.c.score, inner.c.grade, tier.label("tier"), inner.c.listed)
+    grade = sa.case(
+        (inner.c.listed, version.listed_grade),
+        *[
+            ((inner.c.score > band.above) if band.above is not None else (inner.c.score >= band.at_least), band.grade)
+            for band in version.grades
+        ],
+        else_=version.grades[-1].grade,
+    )
+    graded = sa.select(inner, grade.label("grade")).subquery("graded")
+    tier = sa.case(*[(graded.c.grade.in_(t.grades), t.tier) for t in version.tiers])
+    return sa.select(
+        graded.c.subject_id, graded.c.score, graded.c.grade, tier.label("tier"), graded.c.listed, graded.c.explanation,
+    )
+
+
+def _statements(dialect: sa.Dialect, version: CatalogVersionSpec, as_of: dt.date, scoped: bool) -> list[sa.TextClause]:
+    """The recompute as plain SQL, compiled once per (database, version, date, scope).
+
+    Building and compiling these statements costs more than running them for one subject, so
+    they are cached as text with only :subject_id and :computed_at left to bind.
+    """
+    a = Assessment.__table__
+    old = sa.delete(a).where(a.c.as_of == as_of)
+    if scoped:
+        old = old.where(a.c.subject_id == SUBJECT_ID)
+    scored = assessments_query(version, as_of, dialect.name, scoped).subquery("scored")
+    write = sa.insert(a).from_select(
+        ["subject_id", "as_of", "catalog_version", "score", "grade", "tier", "listed", "explanation", "computed_at"],
+        sa.select(
+            scored.c.subject_id, sa.literal(as_of, sa.Date), sa.literal(version.version), scored.c.score,
+            scored.c.grade, scored.c.tier, scored.c.listed, scored.c.explanation, COMPUTED_AT,
+        ),
+    )
+    steps = [sa.text(_literal_sql(old, dialect)), sa.text(_literal_sql(write, dialect))]
+    if not scoped and dialect.name == "postgresql":
+        # Sorting every counted record in memory rather than in temporary files, for this
+        # transaction only.
+        steps.insert(0, sa.text("SET LOCAL work_mem = '256MB'"))
+        # A bulk rewrite leaves the planner's statistics stale; per-subject statements that
+        # follow (a confirmation, an import) would otherwise pick sequential scans.
+        steps.append(sa.text("ANALYZE assessment"))
+    return steps
+
+
+def _literal_sql(statement, dialect: sa.Dialect) -> str:
+    return str(statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+
+
+_PLANS: dict[tuple, list[sa.TextClause]] = {}
+
+
+def _plan(dialect: sa.Dialect, version: CatalogVersionSpec, as_of: dt.date, scoped: bool) -> list[sa.TextClause]:
+    key = (dialect.name, version.version, version.digest(), as_of, scoped)
+    if key not in _PLANS:
+        if len(_PLANS) > 256:
+            _PLANS.clear()
+        _PLANS[key] = _statements(dialect, version, as_of, scoped)
+    return _PLANS[key]
 
 
 def recompute(
@@ -161,52 +252,57 @@ def recompute(
     now: dt.datetime,
     subject_ids: Iterable[int] | None = None,
 ) -> int:
-    """Store the assessments (and their contributions) of ``as_of`` for all or some subjects.
+    """Store the assessments of ``as_of`` (with their explanations) for all or some subjects.
 
     Replaces what was stored for the same date, so a rerun is idempotent. Returns the number of
-    assessments written.
+    subjects assessed.
     """
     version = catalog.in_force(as_of)
     register_version(session, version, now)
-    ids = list(subject_ids) if subject_ids is not None else None
-    a, c = Assessment.__table__, Contribution.__table__
-    old = sa.select(a.c.id).where(a.c.as_of == as_of)
-    if ids is not None:
-        old = old.where(a.c.subject_id.in_(ids))
-    session.execute(sa.delete(c).where(c.c.assessment_id.in_(old)))
-    session.execute(sa.delete(a).where(a.c.id.in_(old)))
+    dialect = session.get_bind().dialect
+    computed_at = now.astimezone(dt.timezone.utc)
+    if subject_ids is None:
+        for statement in _plan(dialect, version, as_of, scoped=False):
+            session.execute(statement, {"computed_at": computed_at})
+        return session.scalar(sa.select(sa.func.count()).select_from(Assessment).where(Assessment.as_of == as_of))
+    plan = _plan(dialect, version, as_of, scoped=True)
+    unique_ids = list(dict.fromkeys(subject_ids))
+    for subject_id in unique_ids:
+        for statement in plan:
+            session.execute(statement, {"subject_id": subject_id, "computed_at": computed_at})
+    return len(unique_ids)
 
-    scored = assessments_query(version, as_of, ids).subquery("scored")
-    session.execute(
-        sa.insert(a).from_select(
-            ["subject_id", "as_of", "catalog_version", "score", "grade", "tier", "listed", "computed_at"],
-            sa.select(
-                scored.c.subject_id,
-                sa.literal(as_of, sa.Date),
-                sa.literal(version.version),
-                scored.c.score,
-                scored.c.grade,
-                scored.c.tier,
-                scored.c.listed,
-                sa.literal(now.astimezone(dt.timezone.utc), sa.DateTime(timezone=True)),
-            ),
+
+@dataclass(frozen=True)
+class ContributionRow:
+    """One counted record of an assessment: the record, its rule code, its points, what counted."""
+
+    record: Record
+    rule_code: str
+    points: int
+    counted_points: int
+
+    @property
+    def cap_applied(self) -> bool:
+        return self.counted_points != self.points
+
+
+def contributions(session: Session, assessments: Iterable[Assessment]) -> dict[int, list[ContributionRow]]:
+    """The explanation of each assessment (by id), records loaded in one query, in decision order."""
+    parsed = {a.id: json.loads(a.explanation) for a in assessments}
+    record_ids = {row[0] for rows in parsed.values() for row in rows}
+    records: dict[int, Record] = {}
+    ids = sorted(record_ids)
+    for start in range(0, len(ids), 1000):
+        for record in session.scalars(sa.select(Record).where(Record.id.in_(ids[start:start + 1000]))):
+            records[record.id] = record
+    return {
+        assessment_id: sorted(
+            (ContributionRow(records[rid], code, points, counted) for rid, code, points, counted in rows),
+            key=lambda c: (c.record.decision_date, c.record.id),
         )
-    )
-    contributions = contributions_query(version, as_of, ids).subquery("contrib")
-    session.execute(
-        sa.insert(c).from_select(
-            ["assessment_id", "record_id", "rule_code", "points", "counted_points"],
-            sa.select(
-                a.c.id, contributions.c.record_id, contributions.c.rule_code, contributions.c.points,
-                contributions.c.counted_points,
-            ).join(a, sa.and_(a.c.subject_id == contributions.c.subject_id, a.c.as_of == as_of)),
-        )
-    )
-    # rowcount of INSERT ... SELECT is not reported by every driver (SQLite gives -1).
-    written = sa.select(sa.func.count()).select_from(a).where(a.c.as_of == as_of)
-    if ids is not None:
-        written = written.where(a.c.subject_id.in_(ids))
-    return session.scalar(written)
+        for assessment_id, rows in parsed.items()
+    }
 
 
 def recompute_subject(session: Session, catalog: Catalog, subject_id: int, as_of: dt.date, now: dt.datetime) -> Assessment:

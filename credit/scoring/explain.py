@@ -13,8 +13,8 @@ from sqlmodel import Session
 
 from credit.catalog.loader import CatalogVersionSpec, RuleSpec, TierSpec, add_years
 from credit.catalog.services import stored_version
-from credit.scoring.engine import latest_assessment
-from credit.scoring.models import Assessment, Contribution
+from credit.scoring.engine import contributions, latest_assessment
+from credit.scoring.models import Assessment
 from credit.violations.models import Record
 
 HISTORY_YEARS = 3
@@ -49,13 +49,10 @@ def subject_profile(session: Session, subject_id: int, today: dt.date) -> Profil
     if assessment is None:
         return Profile(None, None)
     version = stored_version(session, assessment.catalog_version)
-    rows = session.execute(
-        sa.select(Contribution, Record)
-        .join(Record, Record.id == Contribution.record_id)
-        .where(Contribution.assessment_id == assessment.id)
-        .order_by(Record.decision_date, Record.id)
-    ).all()
-    explanation = [ExplanationRow(r, version.rule(c.rule_code), c.points, c.counted_points) for c, r in rows]
+    explanation = [
+        ExplanationRow(c.record, version.rule(c.rule_code), c.points, c.counted_points)
+        for c in contributions(session, [assessment])[assessment.id]
+    ]
     history = session.scalars(
         sa.select(Assessment)
         .where(Assessment.subject_id == subject_id, Assessment.as_of <= today,

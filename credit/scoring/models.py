@@ -1,4 +1,4 @@
-"""Assessments (score, grade, tier as of a date) and the contributions that explain them."""
+"""Assessments: score, grade and tier as of a date, with the contributions that explain them."""
 from __future__ import annotations
 
 import datetime as dt
@@ -20,19 +20,8 @@ class Assessment(SQLModel, table=True):
     grade: str = Field(sa_column=sa.Column(sa.String(2), nullable=False))
     tier: str = Field(sa_column=sa.Column(sa.String(10), nullable=False))
     listed: bool = Field(sa_column=sa.Column(sa.Boolean, nullable=False))
+    # The records behind the score, written by the engine in the same statement: a JSON list of
+    # [record_id, rule_code, points, counted_points] (counted after the caps). Kept on the row,
+    # not in a child table, so the nightly recompute writes one row per subject.
+    explanation: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
     computed_at: dt.datetime = Field(sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False))
-
-
-class Contribution(SQLModel, table=True):
-    """One counted record in one assessment: its own points and what counted after the caps."""
-
-    __tablename__ = "contribution"
-
-    id: Optional[int] = Field(default=None, primary_key=True)
-    assessment_id: int = Field(
-        sa_column=sa.Column(sa.Integer, sa.ForeignKey("assessment.id", ondelete="CASCADE"), nullable=False, index=True)
-    )
-    record_id: int = Field(foreign_key="record.id", nullable=False, index=True)
-    rule_code: str = Field(sa_column=sa.Column(sa.String(40), nullable=False))
-    points: int = Field(sa_column=sa.Column(sa.Integer, nullable=False))
-    counted_points: int = Field(sa_column=sa.Column(sa.Integer, nullable=False))

@@ -71,6 +71,7 @@ def upgrade() -> None:
     sa.Column('grade', sa.String(length=2), nullable=False),
     sa.Column('tier', sa.String(length=10), nullable=False),
     sa.Column('listed', sa.Boolean(), nullable=False),
+    sa.Column('explanation', sa.Text(), nullable=False),
     sa.Column('computed_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['subject_id'], ['subject.id'], name=op.f('fk_assessment_subject_id_subject')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_assessment')),
@@ -136,19 +137,6 @@ def upgrade() -> None:
     op.create_index(op.f('ix_record_rule_code'), 'record', ['rule_code'], unique=False)
     op.create_index(op.f('ix_record_status'), 'record', ['status'], unique=False)
     op.create_index('ix_record_subject_decision', 'record', ['subject_id', 'decision_date'], unique=False)
-    op.create_table('contribution',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('assessment_id', sa.Integer(), nullable=False),
-    sa.Column('record_id', sa.Integer(), nullable=False),
-    sa.Column('rule_code', sa.String(length=40), nullable=False),
-    sa.Column('points', sa.Integer(), nullable=False),
-    sa.Column('counted_points', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['assessment_id'], ['assessment.id'], name=op.f('fk_contribution_assessment_id_assessment'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['record_id'], ['record.id'], name=op.f('fk_contribution_record_id_record')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_contribution'))
-    )
-    op.create_index(op.f('ix_contribution_assessment_id'), 'contribution', ['assessment_id'], unique=False)
-    op.create_index(op.f('ix_contribution_record_id'), 'contribution', ['record_id'], unique=False)
     op.create_table('evidence',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('record_id', sa.Integer(), nullable=False),
@@ -187,9 +175,6 @@ def downgrade() -> None:
     op.drop_index(op.f('ix_evidence_sha256'), table_name='evidence')
     op.drop_index(op.f('ix_evidence_record_id'), table_name='evidence')
     op.drop_table('evidence')
-    op.drop_index(op.f('ix_contribution_record_id'), table_name='contribution')
-    op.drop_index(op.f('ix_contribution_assessment_id'), table_name='contribution')
-    op.drop_table('contribution')
     op.drop_index('ix_record_subject_decision', table_name='record')
     op.drop_index(op.f('ix_record_status'), table_name='record')
     op.drop_index(op.f('ix_record_rule_code'), table_name='record')

@@ -6,8 +6,8 @@ import datetime as dt
 from sqlmodel import select
 
 from credit.listing.models import ListEntry
-from credit.scoring.engine import recompute
-from credit.scoring.models import Assessment, Contribution
+from credit.scoring.engine import contributions, recompute
+from credit.scoring.models import Assessment
 from credit.scoring.reference import RecordFact
 
 
@@ -34,8 +34,5 @@ def sql_result(session, catalog, subject, as_of: dt.date, now: dt.datetime):
     assessment = session.exec(
         select(Assessment).where(Assessment.subject_id == subject.id, Assessment.as_of == as_of)
     ).one()
-    counted = {
-        c.record_id: c.counted_points
-        for c in session.exec(select(Contribution).where(Contribution.assessment_id == assessment.id))
-    }
+    counted = {c.record.id: c.counted_points for c in contributions(session, [assessment])[assessment.id]}
     return assessment, counted

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from config import PROJECT_ROOT
 from credit.catalog.loader import Catalog
 from credit.listing.models import ListEntry
-from credit.scoring.models import Assessment, Contribution
+from credit.scoring.models import Assessment
 from credit.scoring.reference import RecordFact, evaluate
 from credit.subjects.models import SUBJECT_KINDS, Subject
 from credit.violations.models import Record, RecordEvent
@@ -32,7 +32,7 @@ record = st.builds(
 
 
 def _clear(session):
-    for model in (Contribution, Assessment, RecordEvent, Record, ListEntry):
+    for model in (Assessment, RecordEvent, Record, ListEntry):
         session.execute(sa.delete(model))
     session.execute(sa.delete(Subject))
     session.commit()
