@@ -73,7 +73,6 @@ def upgrade() -> None:
     sa.Column('listed', sa.Boolean(), nullable=False),
     sa.Column('explanation', sa.Text(), nullable=False),
     sa.Column('computed_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['subject_id'], ['subject.id'], name=op.f('fk_assessment_subject_id_subject')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_assessment')),
     sa.UniqueConstraint('subject_id', 'as_of', name=op.f('uq_assessment_subject_id_as_of'))
     )
