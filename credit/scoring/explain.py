@@ -13,23 +13,17 @@ from sqlmodel import Session
 
 from credit.catalog.loader import CatalogVersionSpec, RuleSpec, TierSpec, add_years
 from credit.catalog.services import stored_version
-from credit.scoring.engine import contributions, latest_assessment
+from credit.scoring.engine import ContributionRow, contributions, latest_assessment
 from credit.scoring.models import Assessment
-from credit.violations.models import Record
 
 HISTORY_YEARS = 3
 
 
 @dataclass(frozen=True)
-class ExplanationRow:
-    record: Record
-    rule: RuleSpec
-    points: int
-    counted_points: int
+class ExplanationRow(ContributionRow):
+    """A contribution with its rule as the assessment's catalog version stated it."""
 
-    @property
-    def cap_applied(self) -> bool:
-        return self.counted_points != self.points
+    rule: RuleSpec
 
 
 @dataclass(frozen=True)
@@ -50,7 +44,7 @@ def subject_profile(session: Session, subject_id: int, today: dt.date) -> Profil
         return Profile(None, None)
     version = stored_version(session, assessment.catalog_version)
     explanation = [
-        ExplanationRow(c.record, version.rule(c.rule_code), c.points, c.counted_points)
+        ExplanationRow(c.record, c.rule_code, c.points, c.counted_points, version.rule(c.rule_code))
         for c in contributions(session, [assessment])[assessment.id]
     ]
     history = session.scalars(
