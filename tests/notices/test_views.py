@@ -43,8 +43,8 @@ def test_verify_shows_kind_number_date_recipient_and_hash_only(client, issued):
     assert page.status_code == 200
     for shown in ("信用等级告知书", notice.document_no, "2026年11月26日", "甲专利代理所", notice.sha256):
         assert shown in html, shown
-    # No score and no USCC (the hash is taken out first: its hex digits may spell "78").
-    body = html.split("<main")[-1].replace(notice.sha256, "")
+    # No score and no USCC (the hash and the code are taken out first: they may spell "78").
+    body = html.split("<main")[-1].replace(notice.sha256, "").replace(notice.verification_code, "")
     assert "78" not in body and "91340403MA2N0B7X4L" not in html
 
 
