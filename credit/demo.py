@@ -5,8 +5,8 @@ a few thousand records from 2022 to today in proportions after the national Blue
 (DESIGN section 8: 2,950 interviews, 1,095 rectification orders, 330 cases, 182 penalties):
 many light findings, fewer penalties, a few serious ones, some honours. The data goes in through
 the import services (audit events and all), a few records are then disputed or repaired through
-the record life cycle, and everyone is assessed as of today. The same seed and date give the
-same data.
+the record life cycle, and everyone is assessed at the end of each of the last twelve months and
+as of today. The same seed and date give the same data.
 """
 from __future__ import annotations
 
@@ -199,6 +199,17 @@ def _refuse(rejection: Rejection) -> None:
     raise AssertionError(f"demo row {rejection.line} rejected: {rejection.reason_en}")
 
 
+HISTORY_MONTHS = 12
+
+
+def _month_ends_before(today: dt.date, months: int) -> list[dt.date]:
+    ends, day = [], today.replace(day=1) - dt.timedelta(days=1)
+    while len(ends) < months:
+        ends.append(day)
+        day = day.replace(day=1) - dt.timedelta(days=1)
+    return sorted(ends)
+
+
 def load_demo(session: Session, catalog: Catalog, now: dt.datetime, today: dt.date, seed: int = SEED) -> Counter:
     """Load the demo data (a rerun on the same day changes nothing); return the grades as of today."""
     data = generate(today, seed)
@@ -215,6 +226,10 @@ def load_demo(session: Session, catalog: Catalog, now: dt.datetime, today: dt.da
         transition(session, catalog, record, status, DEMO, now, today,
                    reason="已履行处罚并完成整改 / penalty performed and rectified" if status == "repaired"
                    else "主体提出异议 / the subject objected", repaired_on=repaired_on)
+    # A year of month-end assessments before today, so grade charts and the monthly report's
+    # trends have a history to show.
+    for as_of in _month_ends_before(today, HISTORY_MONTHS):
+        recompute(session, catalog, as_of, now)
     recompute(session, catalog, today, now)
     create_demo_users(session, now)
     session.commit()

@@ -53,6 +53,9 @@ def test_demo_loads_every_grade_and_if_empty_leaves_existing_data_alone(runner, 
     statuses = Counter(r.status for r in session.exec(select(Record)))
     assert {"confirmed", "revoked", "repaired", "disputed"} <= set(statuses)
     assert f"grades A {grades['A']}，A+ {grades['A+']}" in result.stdout
+    # A year of month-end history before today, for the charts.
+    dates = session.scalars(sa.select(Assessment.as_of).distinct().order_by(Assessment.as_of)).all()
+    assert dates[0] == dt.date(2025, 11, 30) and dates[-2:] == [dt.date(2026, 10, 31), TODAY] and len(dates) == 13
 
     again = runner.invoke(main, ["demo", "--if-empty"])
     assert again.exit_code == 0 and "data present" in again.stdout
