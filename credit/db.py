@@ -60,6 +60,12 @@ def session_scope(engine: sa.Engine) -> Iterator[Session]:
         session.close()
 
 
+def refresh_statistics(session: Session, *models) -> None:
+    """ANALYZE the tables of ``models`` after a bulk change, so the next plans fit the data."""
+    for model in models:
+        session.execute(sa.text(f'ANALYZE "{model.__tablename__}"'))
+
+
 class greatest(GenericFunction):
     """GREATEST(a, b) on PostgreSQL, the two-argument max() on SQLite."""
 

@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 from credit.audit.actor import Actor
 from credit.audit.services import record_events
 from credit.catalog.loader import Catalog
+from credit.db import refresh_statistics
 from credit.errors import InvalidInput, NotFound
 from credit.exchange.formats import SourceRow
 from credit.scoring.engine import contributions, recompute
@@ -327,6 +328,9 @@ def import_records(session: Session, rows: Iterable[SourceRow], job: ImportJob) 
 
 def reassess(session: Session, catalog: Catalog, subject_ids: list[int], today: dt.date, now: dt.datetime,
              batch_size: int = BATCH_SIZE) -> None:
+    # After a bulk load the planner's statistics still describe the tables before it; scoring
+    # plans made from them loop over every record (2.7 s instead of 30 ms per 1,000 subjects).
+    refresh_statistics(session, Record, Subject)
     for start in range(0, len(subject_ids), batch_size):
         recompute(session, catalog, today, now, subject_ids[start:start + batch_size])
         session.commit()

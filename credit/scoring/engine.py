@@ -65,8 +65,17 @@ def _fit(running, points, cap):
 
 
 # Placeholders kept as text through the literal compilation below, bound at execution.
-SUBJECT_ID = sa.literal_column(":subject_id")
 COMPUTED_AT = sa.literal_column(":computed_at")
+SUBJECT_IDS = sa.literal_column(":subject_ids")
+
+
+def _in_subjects(column, dialect: str):
+    """``column IN`` the ids bound as one JSON array, so one cached statement serves any batch."""
+    if dialect == "postgresql":
+        ids = sa.func.json_array_elements_text(sa.cast(SUBJECT_IDS, sa.JSON)).table_valued("value")
+        return column.in_(sa.select(sa.cast(ids.c.value, sa.Integer)))
+    ids = sa.func.json_each(SUBJECT_IDS).table_valued("value")
+    return column.in_(sa.select(ids.c.value))
 
 
 def counted_query(version: CatalogVersionSpec, as_of: dt.date, dialect: str, scoped: bool = False):
@@ -98,7 +107,7 @@ def counted_query(version: CatalogVersionSpec, as_of: dt.date, dialect: str, sco
         )
     )
     if scoped:
-        counted = counted.where(record.subject_id == SUBJECT_ID)
+        counted = counted.where(_in_subjects(record.subject_id, dialect))
     return counted
 
 
@@ -183,7 +192,7 @@ def assessments_query(version: CatalogVersionSpec, as_of: dt.date, dialect: str,
         .outerjoin(listed, listed.c.subject_id == subject.id)
     )
     if scoped:
-        rows = rows.where(subject.id == SUBJECT_ID)
+        rows = rows.where(_in_subjects(subject.id, dialect))
     inner = rows.subquery("scored")
     grade = sa.case(
         (inner.c.listed, version.listed_grade),
@@ -204,12 +213,12 @@ def _statements(dialect: sa.Dialect, version: CatalogVersionSpec, as_of: dt.date
     """The recompute as plain SQL, compiled once per (database, version, date, scope).
 
     Building and compiling these statements costs more than running them for one subject, so
-    they are cached as text with only :subject_id and :computed_at left to bind.
+    they are cached as text with only :subject_ids and :computed_at left to bind.
     """
     a = Assessment.__table__
     old = sa.delete(a).where(a.c.as_of == as_of)
     if scoped:
-        old = old.where(a.c.subject_id == SUBJECT_ID)
+        old = old.where(_in_subjects(a.c.subject_id, dialect.name))
     scored = assessments_query(version, as_of, dialect.name, scoped).subquery("scored")
     write = sa.insert(a).from_select(
         ["subject_id", "as_of", "catalog_version", "score", "grade", "tier", "listed", "explanation", "computed_at"],
@@ -234,6 +243,7 @@ def _literal_sql(statement, dialect: sa.Dialect) -> str:
 
 
 _PLANS: dict[tuple, list[sa.TextClause]] = {}
+_BATCH = 1000  # subjects per scoped recompute statement
 
 
 def _plan(dialect: sa.Dialect, version: CatalogVersionSpec, as_of: dt.date, scoped: bool) -> list[sa.TextClause]:
@@ -267,9 +277,10 @@ def recompute(
         return session.scalar(sa.select(sa.func.count()).select_from(Assessment).where(Assessment.as_of == as_of))
     plan = _plan(dialect, version, as_of, scoped=True)
     unique_ids = list(dict.fromkeys(subject_ids))
-    for subject_id in unique_ids:
+    for start in range(0, len(unique_ids), _BATCH):
+        batch = json.dumps(unique_ids[start:start + _BATCH])
         for statement in plan:
-            session.execute(statement, {"subject_id": subject_id, "computed_at": computed_at})
+            session.execute(statement, {"subject_ids": batch, "computed_at": computed_at})
     return len(unique_ids)
 
 
