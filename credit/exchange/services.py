@@ -130,13 +130,20 @@ def _parsed(rows: list[SourceRow], job: ImportJob, parse: Callable[[dict, Import
 # Reading the fields of a row
 
 
-def _text(data: dict, name: str, required: bool = True) -> str:
+def _text(data: dict, name: str, required: bool = True, column: sa.Column | None = None) -> str:
+    """The field as trimmed text; ``column`` bounds its length (PostgreSQL refuses longer values
+    and NUL characters at the batch's flush, losing the good rows with the bad)."""
     value = data.get(name)
     if isinstance(value, float) and value.is_integer():  # a spreadsheet's number cell: 340403.0
         value = int(value)
     text = "" if value is None else str(value).strip()
     if required and not text:
         raise InvalidInput(f"缺少字段 {name}", f"missing field {name}", name)
+    if "\x00" in text:
+        raise InvalidInput(f"字段 {name} 含有空字符（NUL）", f"field {name} contains a NUL character", name)
+    limit = getattr(column.type, "length", None) if column is not None else None
+    if limit is not None and len(text) > limit:
+        raise InvalidInput(f"{name} 不能超过 {limit} 个字符", f"{name} must be at most {limit} characters", name)
     return text
 
 
@@ -171,10 +178,12 @@ def _changes(obj, values: dict) -> dict[str, list]:
 
 
 def _subject_input(data: dict, _job: ImportJob) -> SubjectInput:
+    c = Subject.__table__.c
     return SubjectInput(
-        uscc=_text(data, "uscc"), name=_text(data, "name"), kind=_text(data, "kind"),
-        district=_text(data, "district"), legal_representative=_text(data, "legal_representative", False),
-        licence_no=_text(data, "licence_no", False) or None,
+        uscc=_text(data, "uscc"), name=_text(data, "name", column=c.name), kind=_text(data, "kind"),
+        district=_text(data, "district"), legal_representative=_text(data, "legal_representative", False,
+                                                                     c.legal_representative),
+        licence_no=_text(data, "licence_no", False, c.licence_no) or None,
     ).cleaned()
 
 
@@ -231,9 +240,10 @@ def _record_row(data: dict, job: ImportJob) -> RecordRow:
     if status not in EXCHANGE_STATUSES:
         raise InvalidInput(f"未知的状态 {status!r}（须为 confirmed 或 revoked）",
                            f"unknown status {status!r} (confirmed or revoked)", "status")
+    c = Record.__table__.c
     return RecordRow(
         external_id, uscc, rule_code, category, _date(data, "decision_date", job.today),
-        _text(data, "document_no", False), _text(data, "authority"), status,
+        _text(data, "document_no", False, c.document_no), _text(data, "authority", column=c.authority), status,
     )
 
 

@@ -63,6 +63,9 @@ BAD_ROWS = [
     ({"status": "draft"}, "status", "未知的状态", "unknown status"),
     ({"id": ""}, "id", "缺少字段 id", "missing field id"),
     ({"authority": None}, "authority", "缺少字段 authority", "missing field authority"),
+    ({"document_no": "罚" * 101}, "document_no", "不能超过 100 个字符", "at most 100 characters"),
+    ({"authority": "局" * 201}, "authority", "不能超过 200 个字符", "at most 200 characters"),
+    ({"document_no": "淮\u0000罚"}, "document_no", "空字符", "NUL"),
 ]
 
 

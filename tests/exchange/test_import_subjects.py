@@ -97,3 +97,28 @@ def test_unsupported_file_type_is_refused(cli, tmp_path):
     result = cli("import", "subjects", path)
     assert result.exit_code == 1
     assert "不支持的文件类型 .txt" in result.stderr and "unsupported file type .txt" in result.stderr
+
+
+def test_too_long_values_and_nul_characters_are_rejected_not_stored_or_lost_with_their_batch(cli, session, tmp_path):
+    # The columns hold name 200, legal_representative 100, licence_no 50 characters; PostgreSQL
+    # refuses longer values and any NUL, which failed the whole batch (good rows too) with a traceback.
+    path = tmp_path / "subjects.jsonl"
+    write_jsonl(path, [
+        subject_row(1),
+        subject_row(2, name="淮" * 201),
+        subject_row(3, legal_representative="李" * 101),
+        subject_row(4, licence_no="9" * 51),
+        subject_row(5, name="淮南\u0000公司"),
+        subject_row(6, name="淮" * 200),
+    ])
+
+    result = cli("import", "subjects", path)
+
+    assert result.exit_code == 1
+    assert "imported 2, updated 0, unchanged 0, rejected 4" in result.stdout
+    rejects = read_jsonl(tmp_path / "subjects.jsonl.rejects.jsonl")
+    assert [(r["line"], r["field"]) for r in rejects] == [
+        (2, "name"), (3, "legal_representative"), (4, "licence_no"), (5, "name")]
+    assert "at most 200 characters" in rejects[0]["reason_en"] and "200" in rejects[0]["reason_zh"]
+    assert "NUL" in rejects[3]["reason_en"]
+    assert sorted(len(s.name) for s in session.exec(select(Subject))) == [len(subject_row(1)["name"]), 200]
