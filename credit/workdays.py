@@ -16,7 +16,7 @@ from pathlib import Path
 import chinese_calendar
 from pydantic import Field, model_validator
 
-from credit.catalog.loader import CatalogProblem, Strict, read_yaml, validate
+from credit.catalog.loader import CatalogProblem, Strict, load_all
 
 
 class YearCalendar(Strict):
@@ -52,13 +52,7 @@ class WorkingCalendar:
     @classmethod
     def load(cls, folder: Path) -> "WorkingCalendar":
         years, problems = {}, []
-        for file in sorted(Path(folder).glob("*.yaml")):
-            try:
-                data, lines = read_yaml(file)
-                calendar = validate(YearCalendar, data, lines, file)
-            except CatalogProblem as exc:
-                problems.extend(exc.problems)
-                continue
+        for file, calendar, _lines in load_all(YearCalendar, sorted(Path(folder).glob("*.yaml"))):
             if calendar.year in years:
                 problems.append((str(file), None, f"year {calendar.year} is defined twice / 年度重复"))
             years[calendar.year] = calendar

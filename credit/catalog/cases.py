@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pydantic import Field
 
-from credit.catalog.loader import Catalog, CatalogProblem, Strict, read_yaml, validate
+from credit.catalog.loader import Catalog, Strict, load_all
 from credit.scoring.reference import RecordFact, evaluate
 
 
@@ -45,16 +45,7 @@ class CaseFile(Strict):
 def load_cases(path: Path) -> list[tuple[Path, RuleCase]]:
     path = Path(path)
     files = [path] if path.is_file() else sorted((path / "cases").glob("*.yaml"))
-    out, problems = [], []
-    for file in files:
-        try:
-            data, lines = read_yaml(file)
-            out.extend((file, case) for case in validate(CaseFile, data, lines, file).cases)
-        except CatalogProblem as exc:
-            problems.extend(exc.problems)
-    if problems:
-        raise CatalogProblem(problems)
-    return out
+    return [(file, case) for file, case_file, _lines in load_all(CaseFile, files) for case in case_file.cases]
 
 
 def case_facts(case: RuleCase) -> list[RecordFact]:

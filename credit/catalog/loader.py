@@ -212,13 +212,6 @@ def add_years(day: dt.date, years: int) -> dt.date:
 # Strict YAML reading with line numbers
 
 
-class _Located:
-    """Plain Python data from YAML plus the line of every path in it."""
-
-    def __init__(self):
-        self.lines: dict[tuple, int] = {}
-
-
 def read_yaml(path: Path) -> tuple[Any, dict[tuple, int]]:
     """Parse one YAML file; duplicate keys and impossible dates are problems with their line."""
     text = path.read_text(encoding="utf-8")
@@ -227,12 +220,12 @@ def read_yaml(path: Path) -> tuple[Any, dict[tuple, int]]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise CatalogProblem([(str(path), mark.line + 1 if mark else None, f"YAML syntax error / YAML 语法错误: {exc}")])
-    located = _Located()
+    lines: dict[tuple, int] = {}  # path in the data -> line in the file
     problems: list[tuple[str, int | None, str]] = []
     constructor = yaml.SafeLoader("")
 
     def convert(n, loc: tuple):
-        located.lines[loc] = n.start_mark.line + 1
+        lines[loc] = n.start_mark.line + 1
         if isinstance(n, yaml.MappingNode):
             out = {}
             for key_node, value_node in n.value:
@@ -253,7 +246,7 @@ def read_yaml(path: Path) -> tuple[Any, dict[tuple, int]]:
     data = convert(node, ()) if node is not None else None
     if problems:
         raise CatalogProblem(problems)
-    return data, located.lines
+    return data, lines
 
 
 def validate(model: type[BaseModel], data: Any, lines: dict[tuple, int], path: Path, loc_prefix: tuple = ()):
@@ -275,6 +268,20 @@ def validate(model: type[BaseModel], data: Any, lines: dict[tuple, int], path: P
         raise CatalogProblem(problems) from None
 
 
+def load_all(model: type[BaseModel], files: list[Path]) -> list[tuple[Path, Any, dict[tuple, int]]]:
+    """Read and validate each file as ``model``; one CatalogProblem lists every file's problems."""
+    loaded, problems = [], []
+    for file in files:
+        try:
+            data, lines = read_yaml(file)
+            loaded.append((file, validate(model, data, lines, file), lines))
+        except CatalogProblem as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise CatalogProblem(problems)
+    return loaded
+
+
 # ---------------------------------------------------------------------------------------------
 # The catalog
 
@@ -285,19 +292,17 @@ class Catalog:
 
     @classmethod
     def load(cls, path: Path) -> "Catalog":
-        """Load every version file (``*.yaml`` under ``path/catalog`` or the file itself)."""
+        """Load every version file (``*.yaml`` under ``path/catalog``, or ``path`` itself)."""
         path = Path(path)
-        files = [path] if path.is_file() else sorted((path / "catalog").glob("*.yaml")) if (path / "catalog").is_dir() else sorted(path.glob("*.yaml"))
+        if path.is_file():
+            files = [path]
+        else:
+            folder = path / "catalog" if (path / "catalog").is_dir() else path
+            files = sorted(folder.glob("*.yaml"))
         if not files:
             raise CatalogProblem([(str(path), None, "no catalog version files (*.yaml) found / 未找到规则目录文件")])
         versions, problems, origin = [], [], {}
-        for file in files:
-            try:
-                data, lines = read_yaml(file)
-                version = validate(CatalogVersionSpec, data, lines, file)
-            except CatalogProblem as exc:
-                problems.extend(exc.problems)
-                continue
+        for file, version, lines in load_all(CatalogVersionSpec, files):
             versions.append(version)
             origin[version.version] = (file, lines.get(("effective_from",)))
         ordered = sorted(versions, key=lambda v: v.effective_from)
