@@ -22,7 +22,8 @@ def events():
     # A bad date shows its message beside the field and the unfiltered log below.
     criteria = form.to_filter() if form.validate() else EventFilter()
     page = search_events(session, criteria, request.args.get("page", 1, type=int))
-    query = {k: v for k, v in request.args.items() if k != "page" and v}
+    # Only the filter fields: any other name (endpoint, _external...) would reach url_for as an argument.
+    query = {k: v for k, v in request.args.items() if k in form._fields and v}
     return render_template("audit/events.html", form=form, page=page, query=query)
 
 

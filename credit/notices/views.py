@@ -22,6 +22,7 @@ bp = Blueprint("notices", __name__, url_prefix="/notices")
 verify_bp = Blueprint("verify", __name__, url_prefix="/verify")
 READERS = (*STAFF, "firm")
 PER_PAGE = 50
+FILTERS = ("kind", "q", "from", "to")
 
 
 @bp.app_context_processor
@@ -51,7 +52,8 @@ def index():
         return render_template("notices/index.html", page=Page([], 1, PER_PAGE, 0), filters={})
     number = request.args.get("page", 1, type=int)
     rows, total = search(db(), criteria, max(1, number), PER_PAGE)
-    filters = {k: v for k, v in request.args.items() if k != "page" and v}
+    # Only the filter fields: any other name (endpoint, _external...) would reach url_for as an argument.
+    filters = {k: v for k, v in request.args.items() if k in FILTERS and v}
     return render_template("notices/index.html", page=Page(rows, max(1, number), PER_PAGE, total), filters=filters)
 
 

@@ -23,6 +23,7 @@ from credit.web.forms import submit
 
 bp = Blueprint("subjects", __name__, url_prefix="/subjects")
 EDITORS = ("inspector", "admin")
+SEARCH_FIELDS = ("name", "uscc", "district", "kind")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -64,7 +65,8 @@ def _input(form: SubjectForm) -> SubjectInput:
 def index():
     form = _search_form()
     page = search_subjects(db(), form.criteria(), form.page_number())
-    filters = {k: v for k, v in request.args.items() if k != "page" and v}
+    # Only the search fields: any other name (fmt, endpoint, _external...) would reach url_for as an argument.
+    filters = {k: v for k, v in request.args.items() if k in SEARCH_FIELDS and v}
     return render_template("subjects/index.html", form=form, page=page, filters=filters, editors=EDITORS)
 
 

@@ -79,6 +79,17 @@ def test_staff_browse_filter_and_download(client, login_as, issued):
     assert "attachment" in pdf.headers["Content-Disposition"]
 
 
+@pytest.mark.parametrize("query", ["endpoint=x", "_method=POST", "_external=1"])
+def test_query_parameters_that_are_no_filter_are_ignored_not_a_500(client, login_as, issued, monkeypatch, query):
+    from credit.notices import views
+    monkeypatch.setattr(views, "PER_PAGE", 1)
+    issued()
+    login_as("inspector")
+    response = client.get(f"/notices/?q=代理所&{query}")
+    assert response.status_code == 200
+    assert 'href="/notices/?page=2&amp;q=' in response.get_data(as_text=True)
+
+
 def test_a_firm_sees_and_downloads_only_its_own_notices(client, login_as, issued):
     own, other = issued()
     login_as("firm", subject_id=own.subject_id)

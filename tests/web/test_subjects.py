@@ -190,6 +190,16 @@ def test_an_unknown_filter_value_is_ignored_not_an_error(client, login_as, regis
     assert all(s.name in response.get_data(as_text=True) for s in registry.values())
 
 
+@pytest.mark.parametrize("query", ["fmt=x", "endpoint=x", "_method=POST", "_external=1", "_anchor=x"])
+def test_query_parameters_that_are_no_filter_are_ignored_not_a_500(client, login_as, registry, query):
+    # They used to be passed on as keyword arguments of url_for for the export and paging links.
+    login_as("inspector")
+    response = client.get(f"/subjects/?name=甲&{query}")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'href="/subjects/export.csv?name=%E7%94%B2"' in page and "http://" not in page.split("<main")[-1]
+
+
 def test_results_are_paged_and_pages_keep_the_filters(client, login_as, make_subject):
     for i in range(23):
         make_subject(kind="firm", name=f"分页企业{i:02d}")
