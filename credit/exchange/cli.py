@@ -33,6 +33,9 @@ def _errors_exit() -> Iterator[None]:
         click.echo(f"错误：无法读取文件（CSV/JSONL 须为 UTF-8，XLSX 须为有效的 Excel 文件） / "
                    f"error: cannot read the file (CSV/JSONL must be UTF-8, XLSX a valid workbook): {error}", err=True)
         raise SystemExit(1) from None
+    except OSError as error:  # a missing folder, no permission, a full disk
+        click.echo(f"错误：无法写入或读取文件 / error: cannot read or write the file: {error}", err=True)
+        raise SystemExit(1) from None
 
 
 def _date(_ctx, _param, value: str | None) -> dt.date | None:

@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import json
 import sys
+import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import IO, Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.utils.exceptions import InvalidFileException
 
 from credit.errors import InvalidInput
 
@@ -49,10 +51,18 @@ def read_rows(path: Path) -> Iterator[SourceRow]:
     return _READERS[format_of(path)](path)
 
 
+def _open_workbook(path: Path):
+    """The workbook read-only; a zip that is no workbook raises BadZipFile like any other non-workbook."""
+    try:
+        return load_workbook(path, read_only=True, data_only=True)
+    except (KeyError, InvalidFileException) as error:  # e.g. no [Content_Types].xml in the archive
+        raise zipfile.BadZipFile(f"not an Excel workbook: {error}") from None
+
+
 def estimate_rows(path: Path) -> int | None:
     """Roughly how many rows a file has (for a progress bar), without parsing it."""
     if format_of(path) == "xlsx":
-        workbook = load_workbook(path, read_only=True)
+        workbook = _open_workbook(path)
         try:
             rows = workbook.worksheets[0].max_row
         finally:
@@ -115,7 +125,7 @@ def _read_csv(path: Path) -> Iterator[SourceRow]:
 
 
 def _read_xlsx(path: Path) -> Iterator[SourceRow]:
-    workbook = load_workbook(path, read_only=True, data_only=True)
+    workbook = _open_workbook(path)
     try:
         rows = workbook.worksheets[0].iter_rows(values_only=True)
         header = _header(next(rows, ()))

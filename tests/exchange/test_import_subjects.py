@@ -122,3 +122,14 @@ def test_too_long_values_and_nul_characters_are_rejected_not_stored_or_lost_with
     assert "at most 200 characters" in rejects[0]["reason_en"] and "200" in rejects[0]["reason_zh"]
     assert "NUL" in rejects[3]["reason_en"]
     assert sorted(len(s.name) for s in session.exec(select(Subject))) == [len(subject_row(1)["name"]), 200]
+
+
+def test_a_file_that_is_not_a_workbook_is_a_clear_error_not_a_traceback(cli, tmp_path):
+    import zipfile
+
+    path = tmp_path / "subjects.xlsx"  # a zip archive, but no workbook inside (a renamed .zip or .docx)
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("readme.txt", "not a workbook")
+    result = cli("import", "subjects", path)
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.exception
+    assert "无法读取文件" in result.stderr and "cannot read the file" in result.stderr

@@ -74,3 +74,9 @@ def test_xlsx_keeps_text_that_looks_like_a_formula_as_text(cli, tmp_path, loaded
 def test_xlsx_needs_an_output_file(cli, loaded):
     result = cli("export", "subjects", "--format", "xlsx")
     assert result.exit_code == 1 and "XLSX 格式须用 --output 指定文件" in result.stderr
+
+
+def test_an_output_in_a_missing_folder_is_a_clear_error_not_a_traceback(cli, tmp_path, loaded):
+    result = cli("export", "subjects", "-o", tmp_path / "missing" / "subjects.csv")
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.exception
+    assert "无法写入或读取文件" in result.stderr and "cannot read or write" in result.stderr
