@@ -1,8 +1,9 @@
 """Web layer wiring: blueprints, i18n, login and error pages are registered here."""
 from __future__ import annotations
 
-from flask import Flask, current_app, g
+from flask import Flask, abort, current_app, g, request
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.routing import IntegerConverter
 
 from credit.accounts.authz import ROLE_LABELS, init_authz
 from credit.web.errors import init_errors
@@ -10,6 +11,17 @@ from credit.web.i18n import init_i18n
 from credit.web.nav import SHORTCUTS, nav_items
 
 csrf = CSRFProtect()
+# Ids are INTEGER columns (32-bit on PostgreSQL): a larger number in a URL names nothing.
+MAX_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """``<int:...>`` that does not match above MAX_ID, so such a URL is a 404 rather than a database
+    overflow (a 500)."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
 
 
 def _blueprints() -> list:
@@ -34,8 +46,17 @@ def _forget_request_caches() -> None:
     g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
 
 
+def _refuse_nul() -> None:
+    # PostgreSQL cannot store or compare text with a NUL character (the driver raises, a 500): no
+    # form or filter of this system takes one, so such a request is a bad request wherever it goes.
+    if any("\x00" in value for values in (request.args, request.form) for _, value in values.items(multi=True)):
+        abort(400)
+
+
 def init_web(app: Flask) -> None:
+    app.url_map.converters["int"] = IdConverter
     app.before_request(_forget_request_caches)
+    app.before_request(_refuse_nul)
     init_i18n(app)
     init_authz(app)
     csrf.init_app(app)

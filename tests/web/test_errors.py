@@ -29,6 +29,32 @@ def test_unknown_id_in_a_url_is_a_chinese_404(client, login_as):
     assert response.status_code == 404 and "不存在" in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("url", ["/subjects/99999999999999999999999", "/records/9223372036854775808",
+                                 "/evidence/99999999999999999999999", "/notices/99999999999999999999999.pdf"])
+def test_an_id_too_large_for_the_database_is_a_404(client, login_as, url):
+    # It used to reach the query and overflow the driver's integer (a 500).
+    login_as("admin")
+    response = client.get(url)
+    assert response.status_code == 404 and "不存在" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("url", ["/subjects/?name=%00", "/subjects/export.csv?uscc=a&uscc=b%00", "/admin/audit/?actor=%00",
+                                 "/notices/?q=%00"])
+def test_a_nul_character_in_the_query_is_a_400(client, login_as, url):
+    # PostgreSQL refuses NUL in text parameters: the request must stop before it reaches the database.
+    login_as("admin")
+    response = client.get(url)
+    assert response.status_code == 400 and "无法处理" in response.get_data(as_text=True)
+
+
+def test_a_nul_character_in_a_posted_field_is_a_400_and_changes_nothing(client, session, make_user):
+    make_user("inspector", username="nul-user")
+    response = client.post("/login", data={"csrf_token": csrf_token(client), "username": "nul\x00user",
+                                           "password": "demo-password"})
+    assert response.status_code == 400
+    assert session.exec(select(AuditEvent)).all() == []
+
+
 def test_inspector_opening_an_admin_page_gets_403(client, login_as):
     login_as("inspector")
     response = client.get("/admin/audit/")
