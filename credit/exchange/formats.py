@@ -118,8 +118,11 @@ def _read_csv(path: Path) -> Iterator[SourceRow]:
     with path.open(encoding="utf-8-sig", newline="") as file:
         reader = csv.reader(file)
         header = _header(next(reader, []))
+        start = reader.line_num + 1
         for values in reader:
-            row = _tabular(header, values, reader.line_num)
+            # line_num is where the row ends; a quoted value with line breaks starts it earlier.
+            row = _tabular(header, values, start)
+            start = reader.line_num + 1
             if row is not None:
                 yield row
 

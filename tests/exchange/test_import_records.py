@@ -170,3 +170,22 @@ def test_csv_and_xlsx_rows_are_numbered_as_a_spreadsheet_shows_them(cli, tmp_pat
     assert read_jsonl(tmp_path / "records.xlsx.rejects.jsonl")[1]["_extra"] == ["surplus"]
     assert "imported 1, updated 0, unchanged 0, rejected 1" in from_csv.stdout
     assert "imported 1, updated 0, unchanged 0, rejected 2" in from_xlsx.stdout
+
+
+def test_a_csv_row_spanning_lines_is_reported_at_the_line_where_it_starts(cli, tmp_path, agency):
+    # CRLF line ends (Excel), a BOM, and a quoted value with a line break inside.
+    columns = list(record_row("x", agency.uscc))
+    rows = [record_row("C1", agency.uscc),
+            record_row("C2", agency.uscc, authority="淮南市市场监督管理局\r\n（知识产权局）", decision_date="2023-02-30"),
+            record_row("C3", agency.uscc, decision_date="2023-02-31")]
+    path = tmp_path / "records.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as file:
+        writer = csv.DictWriter(file, columns)
+        writer.writeheader()
+        writer.writerows(rows)
+
+    result = cli("import", "records", path)
+
+    assert "records.csv:3: decision_date: 日期 '2023-02-30' 无效" in result.stderr
+    assert "records.csv:5: decision_date: 日期 '2023-02-31' 无效" in result.stderr
+    assert "imported 1, updated 0, unchanged 0, rejected 2" in result.stdout
