@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import pytest
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from credit.accounts.authz import PUBLIC, access_rule, is_static_endpoint
 from credit.accounts.models import ROLES
@@ -103,8 +104,8 @@ def _url(app: Flask, endpoint: str, subject_id: int) -> str:
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     values = {}
     for name in rule.arguments:
-        converter = type(rule._converters[name]).__name__
-        values[name] = URL_VALUES.get(endpoint, {}).get(name, subject_id if converter == "IntegerConverter" else "x")
+        numeric = isinstance(rule._converters[name], IntegerConverter)
+        values[name] = URL_VALUES.get(endpoint, {}).get(name, subject_id if numeric else "x")
     with app.test_request_context():
         from flask import url_for
 
