@@ -50,6 +50,20 @@ def _worker() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
+def _died(claimed_by: str) -> bool:
+    """Whether the process holding a claim is known to be gone (only checkable on this host)."""
+    host, _, pid = claimed_by.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # alive, owned by another user
+        return False
+    return False
+
+
 def claim(engine: sa.Engine, job: str, scheduled_for: dt.datetime, trigger: str, now: dt.datetime) -> JobRun | None:
     """The claimed run row, or None when another run holds (or has completed) this time."""
     with Session(engine, expire_on_commit=False) as session:
@@ -61,11 +75,17 @@ def claim(engine: sa.Engine, job: str, scheduled_for: dt.datetime, trigger: str,
             return run
         except sa.exc.IntegrityError:
             session.rollback()
-        # A failed run may be retried; the conditional UPDATE lets only one retrier win.
+        # A failed run may be retried, and so may a run whose process died without recording
+        # anything (killed, out of memory); the conditional UPDATE lets only one retrier win.
         table = JobRun.__table__
+        holder = session.exec(select(JobRun.claimed_by).where(
+            JobRun.job == job, JobRun.scheduled_for == scheduled_for, JobRun.status == "running")).first()
+        retryable = table.c.status == "failed"
+        if holder is not None and _died(holder):
+            retryable = sa.or_(retryable, sa.and_(table.c.status == "running", table.c.claimed_by == holder))
         taken = session.execute(
             table.update()
-            .where(table.c.job == job, table.c.scheduled_for == scheduled_for, table.c.status == "failed")
+            .where(table.c.job == job, table.c.scheduled_for == scheduled_for, retryable)
             .values(status="running", trigger=trigger, claimed_by=_worker(), started_at=now, finished_at=None,
                     attempts=table.c.attempts + 1, traceback="", summary="")
         ).rowcount

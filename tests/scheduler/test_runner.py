@@ -128,3 +128,36 @@ def test_the_expiry_sweep_removes_entries_whose_period_is_over(app, session, mak
     expired, current = session.get(ListEntry, "SD-2023-000001"), session.get(ListEntry, "SD-2024-000002")
     assert (expired.status, expired.removed_on) == ("removed", dt.date(2026, 11, 26)) and current.status == "listed"
     assert latest_assessment(session, subject.id).listed is True  # still on the list through the second entry
+
+
+def _dead_pid() -> int:
+    import subprocess
+    import sys
+
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+def test_a_run_left_running_by_a_crashed_process_is_taken_over_and_a_live_one_is_not(app, session, graded_subjects):
+    import os
+    import socket
+
+    graded_subjects(2)
+    started = NIGHT.astimezone(dt.timezone.utc)
+    for job, holder in (("issue_notices", f"{socket.gethostname()}:{_dead_pid()}"),  # killed mid-run (OOM, kill -9)
+                        ("expiry_sweep", f"{socket.gethostname()}:{os.getppid()}"),  # still running
+                        ("recompute_assessments", f"another-host:{_dead_pid()}")):  # cannot be checked from here
+        session.add(JobRun(job=job, scheduled_for=started, trigger="schedule", claimed_by=holder, status="running",
+                           started_at=started))
+    session.commit()
+
+    with app.app_context():
+        retried = runner.run_job("issue_notices", NIGHT, "manual")
+        alive = runner.run_job("expiry_sweep", NIGHT, "manual")
+        elsewhere = runner.run_job("recompute_assessments", NIGHT, "manual")
+
+    assert (retried.status, alive.status, elsewhere.status) == ("succeeded", "skipped", "skipped")
+    by_job = {r.job: r for r in runs(session)}
+    assert (by_job["issue_notices"].status, by_job["issue_notices"].attempts) == ("succeeded", 2)
+    assert len(session.exec(select(Notice)).all()) == 2
