@@ -35,9 +35,10 @@ def _conditions(f: EventFilter) -> list:
         conditions.append(AuditEvent.object_type == f.object_type)
     if f.object_id:
         conditions.append(AuditEvent.object_id == f.object_id)
-    if f.date_from:
+    # The first and the last date there is bound nothing (and their bounds overflow a datetime).
+    if f.date_from and f.date_from > dt.date.min:
         conditions.append(AuditEvent.at >= _local_midnight(f.date_from))
-    if f.date_to:
+    if f.date_to and f.date_to < dt.date.max:
         conditions.append(AuditEvent.at < _local_midnight(f.date_to + dt.timedelta(days=1)))
     return conditions
 
