@@ -3,6 +3,7 @@ verification page that confirms a notice by its code and shows nothing else."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
@@ -22,6 +23,7 @@ bp = Blueprint("notices", __name__, url_prefix="/notices")
 verify_bp = Blueprint("verify", __name__, url_prefix="/verify")
 READERS = (*STAFF, "firm")
 PER_PAGE = 50
+MAX_PAGE = 2**31 // PER_PAGE
 FILTERS = ("kind", "q", "from", "to")
 
 
@@ -50,15 +52,21 @@ def index():
                             issued_from=_date("from"), issued_to=_date("to"))
     if current_user.role == "firm" and criteria.subject_id is None:
         return render_template("notices/index.html", page=Page([], 1, PER_PAGE, 0), filters={})
-    number = request.args.get("page", 1, type=int)
-    rows, total = search(db(), criteria, max(1, number), PER_PAGE)
+    # Like every paged list: a page past the end shows the last one (and no offset overflows the database).
+    number = min(max(1, request.args.get("page", 1, type=int)), MAX_PAGE)
+    rows, total = search(db(), criteria, number, PER_PAGE)
+    if number > 1 and number > math.ceil(total / PER_PAGE):
+        number = max(1, math.ceil(total / PER_PAGE))
+        rows, total = search(db(), criteria, number, PER_PAGE)
     # Only the filter fields: any other name (endpoint, _external...) would reach url_for as an argument.
     filters = {k: v for k, v in request.args.items() if k in FILTERS and v}
-    return render_template("notices/index.html", page=Page(rows, max(1, number), PER_PAGE, total), filters=filters)
+    return render_template("notices/index.html", page=Page(rows, number, PER_PAGE, total), filters=filters)
 
 
 def _readable(notice: Notice | None) -> Notice:
-    if notice is None or (current_user.role == "firm" and notice.subject_id != current_user.subject_id):
+    # A firm account bound to no subject reads nothing (not the notices that concern no subject).
+    if notice is None or (current_user.role == "firm" and (current_user.subject_id is None
+                                                           or notice.subject_id != current_user.subject_id)):
         abort(404)
     return notice
 

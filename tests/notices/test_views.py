@@ -90,6 +90,25 @@ def test_query_parameters_that_are_no_filter_are_ignored_not_a_500(client, login
     assert 'href="/notices/?page=2&amp;q=' in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("page", ["abc", "-1", "0", "99", "9223372036854775807", "99999999999999999999999"])
+def test_any_page_number_shows_a_page(client, login_as, issued, page):
+    # A number whose offset does not fit the database's integer was a 500; past the end shows the last page.
+    first, second = issued()
+    login_as("inspector")
+    response = client.get(f"/notices/?page={page}")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and first.document_no in html and "第 1 / 1 页" in html
+
+
+def test_a_firm_account_bound_to_no_subject_sees_no_notice(client, login_as, session, settings, clock):
+    sample = SAMPLES["grade_change"][0]
+    unbound, _ = services.issue(session, settings, sample, event_key="grade-change:none:x", subject_id=None,
+                                actor=STAFF, now=clock.now())
+    session.commit()
+    login_as("firm", subject_id=None)
+    assert client.get(f"/notices/{unbound.id}.pdf").status_code == 404
+
+
 def test_a_firm_sees_and_downloads_only_its_own_notices(client, login_as, issued):
     own, other = issued()
     login_as("firm", subject_id=own.subject_id)
