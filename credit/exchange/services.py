@@ -279,59 +279,67 @@ def _status_change(record: Record, wanted: str) -> str | None:
 def import_records(session: Session, rows: Iterable[SourceRow], job: ImportJob) -> ImportSummary:
     """Import already-decided findings, then reassess the subjects they touched as of today."""
     touched: set[int] = set()
-    for batch in _batches(rows, job.batch_size):
-        parsed = _parsed(batch, job, _record_row)
-        subjects = {s.uscc: s for s in session.exec(
-            select(Subject).where(Subject.uscc.in_(sorted({item.uscc for _row, item in parsed}))))}
-        known = {r.external_id: r for r in session.exec(
-            select(Record).where(Record.external_id.in_(sorted({item.external_id for _row, item in parsed}))))}
-        history: list[tuple[Record, str | None, str, str]] = []
-        for row, item in parsed:
-            try:
-                values = _record_values(job, item, subjects.get(item.uscc))
-                record = known.get(item.external_id)
-                new_status = _status_change(record, item.status) if record is not None else None
-            except InvalidInput as error:
-                job.reject(row, error)
-                continue
-            reason = f"由 {job.source} 第 {row.line} 行导入 / imported from {job.source} line {row.line}"
-            if record is None:
-                record = known[item.external_id] = Record(
-                    external_id=item.external_id, **values, status=item.status,
-                    status_reason=reason if item.status == "revoked" else "",
-                    confirmed_at=job.now, created_at=job.now, updated_at=job.now,
-                )
-                session.add(record)
-                history.append((record, None, item.status, reason))
-                job.summary.imported += 1
-                job.log("record.import", record, {**values, "external_id": item.external_id,
-                                                  "status": item.status, **job.origin(row)})
-                touched.add(record.subject_id)
-                continue
-            previous_subject = record.subject_id
-            changes = _changes(record, values)
-            if not changes and new_status is None:
-                job.summary.unchanged += 1
-                continue
-            if changes:
-                job.log("record.update", record, {"changes": changes, **job.origin(row)})
-            if new_status is not None:
-                history.append((record, record.status, new_status, reason))
-                record.status, record.status_reason = new_status, reason
-            record.updated_at = job.now
-            job.summary.updated += 1
-            touched.update((previous_subject, record.subject_id))
-        session.flush()
-        if history:
-            session.execute(sa.insert(RecordEvent.__table__), [
-                {"record_id": record.id, "at": job.now, "from_status": before, "to_status": after, "reason": reason}
-                for record, before, after, reason in history
-            ])
-        for record, before, after, reason in history:
-            if before is not None:  # a new record's audit event is its record.import
-                job.log(f"record.{after}", record, {"from": before, "to": after, "reason": reason,
-                                                    "subject_id": record.subject_id, "rule_code": record.rule_code})
-        job.write_batch(session)
+    committed: set[int] = set()
+    try:
+        for batch in _batches(rows, job.batch_size):
+            parsed = _parsed(batch, job, _record_row)
+            subjects = {s.uscc: s for s in session.exec(
+                select(Subject).where(Subject.uscc.in_(sorted({item.uscc for _row, item in parsed}))))}
+            known = {r.external_id: r for r in session.exec(
+                select(Record).where(Record.external_id.in_(sorted({item.external_id for _row, item in parsed}))))}
+            history: list[tuple[Record, str | None, str, str]] = []
+            for row, item in parsed:
+                try:
+                    values = _record_values(job, item, subjects.get(item.uscc))
+                    record = known.get(item.external_id)
+                    new_status = _status_change(record, item.status) if record is not None else None
+                except InvalidInput as error:
+                    job.reject(row, error)
+                    continue
+                reason = f"由 {job.source} 第 {row.line} 行导入 / imported from {job.source} line {row.line}"
+                if record is None:
+                    record = known[item.external_id] = Record(
+                        external_id=item.external_id, **values, status=item.status,
+                        status_reason=reason if item.status == "revoked" else "",
+                        confirmed_at=job.now, created_at=job.now, updated_at=job.now,
+                    )
+                    session.add(record)
+                    history.append((record, None, item.status, reason))
+                    job.summary.imported += 1
+                    job.log("record.import", record, {**values, "external_id": item.external_id,
+                                                      "status": item.status, **job.origin(row)})
+                    touched.add(record.subject_id)
+                    continue
+                previous_subject = record.subject_id
+                changes = _changes(record, values)
+                if not changes and new_status is None:
+                    job.summary.unchanged += 1
+                    continue
+                if changes:
+                    job.log("record.update", record, {"changes": changes, **job.origin(row)})
+                if new_status is not None:
+                    history.append((record, record.status, new_status, reason))
+                    record.status, record.status_reason = new_status, reason
+                record.updated_at = job.now
+                job.summary.updated += 1
+                touched.update((previous_subject, record.subject_id))
+            session.flush()
+            if history:
+                session.execute(sa.insert(RecordEvent.__table__), [
+                    {"record_id": record.id, "at": job.now, "from_status": before, "to_status": after, "reason": reason}
+                    for record, before, after, reason in history
+                ])
+            for record, before, after, reason in history:
+                if before is not None:  # a new record's audit event is its record.import
+                    job.log(f"record.{after}", record, {"from": before, "to": after, "reason": reason,
+                                                        "subject_id": record.subject_id, "rule_code": record.rule_code})
+            job.write_batch(session)
+            committed = set(touched)
+    except BaseException:
+        # The batches before the failure are committed: their subjects must not keep stale grades.
+        session.rollback()
+        reassess(session, job.catalog, sorted(committed), job.today, job.now, job.batch_size)
+        raise
     reassess(session, job.catalog, sorted(touched), job.today, job.now, job.batch_size)
     return job.summary
 

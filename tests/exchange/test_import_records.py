@@ -189,3 +189,18 @@ def test_a_csv_row_spanning_lines_is_reported_at_the_line_where_it_starts(cli, t
     assert "records.csv:3: decision_date: 日期 '2023-02-30' 无效" in result.stderr
     assert "records.csv:5: decision_date: 日期 '2023-02-31' 无效" in result.stderr
     assert "imported 1, updated 0, unchanged 0, rejected 2" in result.stdout
+
+
+def test_an_import_stopped_by_an_unreadable_line_still_reassesses_what_it_committed(cli, session, tmp_path, agency):
+    # The first batch (1,000 rows) is committed before the bad bytes at the end stop the import;
+    # its subject's assessment of today must count those records, not wait for the 01:00 job.
+    path = tmp_path / "records.jsonl"
+    write_jsonl(path, [record_row(f"R{i}", agency.uscc) for i in range(1500)])
+    with path.open("ab") as file:
+        file.write(b'{"id": "\xff\xfe"}\n')
+
+    result = cli("import", "records", path)
+
+    assert result.exit_code == 1 and "cannot read the file" in result.stderr
+    assert len(session.exec(select(Record)).all()) == 1000
+    assert (_assessment(session, agency).score, _assessment(session, agency).grade) == (0, "D")
