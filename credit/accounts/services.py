@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from functools import cache
 
+import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -106,14 +108,19 @@ def authenticate(session: Session, username: str, password: str, now: dt.datetim
                      object_id=user.id, data={}, now=now)
         raise _locked(user)
     if not check_password_hash(user.password_hash, password or ""):
-        user.failed_logins += 1
-        locked = user.failed_logins >= MAX_FAILURES
+        # Counted in the database, not from the value read: parallel wrong passwords all count.
+        table = User.__table__
+        failures = session.execute(sa.update(table).where(table.c.id == user.id)
+                                   .values(failed_logins=table.c.failed_logins + 1)
+                                   .returning(table.c.failed_logins)).scalar_one()
+        set_committed_value(user, "failed_logins", failures)
+        locked = failures >= MAX_FAILURES
         if locked:
             user.locked_until = now + LOCK_PERIOD
             user.failed_logins = 0
         session.add(user)
         record_event(session, actor=user.username, action="auth.lockout" if locked else "auth.login_failed",
-                     object_type="user", object_id=user.id, data={"failures": MAX_FAILURES if locked else user.failed_logins},
+                     object_type="user", object_id=user.id, data={"failures": MAX_FAILURES if locked else failures},
                      now=now)
         if locked:
             raise _locked(user)

@@ -1,6 +1,7 @@
 """Logging in and out: passwords, throttling and lock-out on the app clock, audit events, cookies."""
 from __future__ import annotations
 
+import pytest
 from sqlmodel import select
 
 from credit.accounts.services import LOCK_PERIOD, MAX_FAILURES
@@ -62,6 +63,37 @@ def test_lockout_after_repeated_failures_and_unlock_after_the_period(client, ses
     assert client.get("/").status_code == 200
     assert _actions(session) == (["auth.login_failed"] * (MAX_FAILURES - 1)
                                  + ["auth.lockout", "auth.login_refused_locked", "auth.login"])
+
+
+def test_failures_counted_by_concurrent_requests_all_count(app, session, clock, make_user, monkeypatch):
+    # Requests that read the account at the same time must not each write "one more than I read":
+    # an attacker sending wrong passwords in parallel would never reach the lock-out.
+    from sqlmodel import Session
+
+    from credit.accounts import services
+    from credit.context import current
+
+    user = make_user("inspector")
+    check = services.check_password_hash
+    others = []
+
+    def slow_check(hashed: str, password: str) -> bool:
+        if not others:  # while the first request hashes, the others fail and commit
+            others.append(True)
+            for _ in range(MAX_FAILURES - 1):
+                with Session(current().engine) as other, pytest.raises(services.LoginRefused):
+                    try:
+                        services.authenticate(other, user.username, "wrong-password", clock.now())
+                    finally:
+                        other.commit()
+        return check(hashed, password)
+
+    monkeypatch.setattr(services, "check_password_hash", slow_check)
+    with pytest.raises(services.LoginRefused, match="锁定"):
+        services.authenticate(session, user.username, "wrong-password", clock.now())
+    session.commit()
+    session.expire_all()
+    assert session.get(type(user), user.id).locked_until is not None
 
 
 def test_success_resets_the_failure_count(client, session, make_user):
