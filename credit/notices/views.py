@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from credit.accounts.authz import STAFF, public, roles_required
@@ -75,7 +75,11 @@ def _readable(notice: Notice | None) -> Notice:
 @roles_required(*READERS)
 def download(notice_id: int):
     notice = _readable(db().get(Notice, notice_id))
-    return send_file(notice_path(current_settings().storage_dir, notice.sha256), mimetype="application/pdf",
+    path = notice_path(current_settings().storage_dir, notice.sha256)
+    if not path.is_file():
+        current_app.logger.error("notice %s: file %s is missing", notice.id, path)
+        abort(404)
+    return send_file(path, mimetype="application/pdf",
                      as_attachment=request.args.get("inline") is None,
                      download_name=f"{KINDS[notice.kind].title}-{notice.document_no}.pdf")
 

@@ -79,6 +79,13 @@ def test_staff_browse_filter_and_download(client, login_as, issued):
     assert "attachment" in pdf.headers["Content-Disposition"]
 
 
+def test_a_notice_whose_file_is_lost_is_a_404_not_a_500(client, login_as, issued, settings):
+    notice = issued()[0]
+    services.notice_path(settings.storage_dir, notice.sha256).unlink()
+    login_as("inspector")
+    assert client.get(f"/notices/{notice.id}.pdf").status_code == 404
+
+
 @pytest.mark.parametrize("query", ["endpoint=x", "_method=POST", "_external=1"])
 def test_query_parameters_that_are_no_filter_are_ignored_not_a_500(client, login_as, issued, monkeypatch, query):
     from credit.notices import views
