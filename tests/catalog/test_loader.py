@@ -28,6 +28,15 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+def add_version(rules_dir: Path, name: str, effective_from: str) -> Path:
+    """A copy of the baseline as another version, in force from ``effective_from``."""
+    path = rules_dir / "catalog" / f"{effective_from}.yaml"
+    shutil.copy(BASELINE, path)
+    edit(path, 'version: "2020.1"', f'version: "{name}"')
+    edit(path, "effective_from: 2020-01-01", f"effective_from: {effective_from}")
+    return path
+
+
 def line_of(path: Path, fragment: str) -> int:
     return next(i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if fragment in line)
 
@@ -80,10 +89,7 @@ def test_missing_reference_is_refused(rules_dir):
 
 
 def test_overlapping_versions_are_refused(rules_dir):
-    second = rules_dir / "catalog" / "2026-01-01.yaml"
-    shutil.copy(BASELINE, second)
-    edit(second, 'version: "2020.1"', 'version: "2026.1"')
-    edit(second, "effective_from: 2020-01-01", "effective_from: 2026-01-01")
+    second = add_version(rules_dir, "2026.1", "2026-01-01")
     first = rules_dir / "catalog" / BASELINE.name
     edit(first, "effective_from: 2020-01-01\n", "effective_from: 2020-01-01\neffective_to: 2026-06-01\n")
     (file, line, message), = problems(rules_dir)
@@ -92,10 +98,7 @@ def test_overlapping_versions_are_refused(rules_dir):
 
 
 def test_versions_apply_by_date_and_before_the_first_is_refused(rules_dir):
-    second = rules_dir / "catalog" / "2026-01-01.yaml"
-    shutil.copy(BASELINE, second)
-    edit(second, 'version: "2020.1"', 'version: "2026.1"')
-    edit(second, "effective_from: 2020-01-01", "effective_from: 2026-01-01")
+    second = add_version(rules_dir, "2026.1", "2026-01-01")
     catalog = Catalog.load(rules_dir)
     assert catalog.in_force(dt.date(2025, 12, 31)).version == "2020.1"
     assert catalog.in_force(dt.date(2026, 1, 1)).version == "2026.1"
