@@ -1,36 +1,176 @@
-"""The one place that knows roles: who may open which view, and which subject a firm user may see.
+"""The one place that knows roles: who may do what, to which object.
 
-Every view carries exactly one access rule, set by ``@public`` or ``@roles_required(...)`` and
-stored on the view function (``ACCESS_ATTR``) so that the authorisation matrix test can read it.
-A view without a rule is refused at run time (``deny_unclassified``), so forgetting the
+Each permission is named once below (``SUBJECT_EDIT``, ``RECORD_DECIDE``...) with the roles that
+hold it. One question answers everything, as Indico's ``can_edit_note`` does for notes:
+``can(user, permission, obj=None)``. Views ask it through ``@requires(permission)`` (the route)
+and ``require(permission, obj)`` (the object); templates ask it as ``can("subject.edit", subject)``.
+
+Routes: every view carries exactly one access rule, set by ``@public`` or ``@requires(...)`` and
+stored on the view function (``ACCESS_ATTR``, the roles) so that the authorisation matrix test can
+read it. A view without a rule is refused at run time (``deny_unclassified``), so forgetting the
 decorator closes a page rather than opening it.
+
+Objects: an account of a role in ``SUBJECT_BOUND`` (a firm user) is bound to one subject and sees
+nothing of any other; for such an object ``require`` answers 404, exactly as for an id that does
+not exist, so a firm cannot even learn that another subject's record or notice exists.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
+from typing import Any, TypeVar
 
 from flask import Flask, abort, current_app, flash, jsonify, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user
 
-from credit.accounts.models import ROLES, User
+from credit.accounts.models import ADMIN, FIRM, INSPECTOR, PUBLISHER, REVIEWER, ROLES, User
 from credit.context import db
+from credit.subjects.models import Subject
+from credit.violations.models import Evidence, Record
 
 PUBLIC = "public"
 ACCESS_ATTR = "access_rule"
-STAFF = ("inspector", "reviewer", "publisher", "admin")
+EVERYONE = frozenset(ROLES)
+# Accounts of these roles are bound to one subject (User.subject_id) and see only its data.
+SUBJECT_BOUND = frozenset({FIRM})
+STAFF = EVERYONE - SUBJECT_BOUND
 ROLE_LABELS = {
-    "inspector": _l("Inspector"),
-    "reviewer": _l("Reviewer"),
-    "publisher": _l("Publisher"),
-    "admin": _l("Administrator"),
-    "firm": _l("Firm or agency user"),
+    INSPECTOR: _l("Inspector"),
+    REVIEWER: _l("Reviewer"),
+    PUBLISHER: _l("Publisher"),
+    ADMIN: _l("Administrator"),
+    FIRM: _l("Firm or agency user"),
+}
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Rule:
+    roles: frozenset[str]
+    # A further condition on the object, beyond the subject scope every object rule applies.
+    check: Callable[[Any, Any], bool] | None = None
+
+
+def _not_own_draft(user, record: Record) -> bool:
+    # Four eyes (DESIGN section 4): a draft is confirmed by a reviewer who did not record it.
+    return not (record.status == "draft" and record.recorded_by_id == user.id)
+
+
+SIGNED_IN = "signed_in"
+AUDIT_VIEW = "audit.view"
+JOBS_VIEW = "jobs.view"
+SUBJECT_SEARCH = "subject.search"
+SUBJECT_VIEW = "subject.view"
+SUBJECT_EDIT = "subject.edit"
+CREDIT_REPORT = "subject.credit_report"
+RECORD_VIEW = "record.view"
+RECORD_WRITE = "record.write"
+RECORD_DECIDE = "record.decide"
+RECORD_CONFIRM = "record.confirm"
+EVIDENCE_VIEW = "evidence.view"
+NOTICE_VIEW = "notice.view"
+
+RULES: dict[str, Rule] = {
+    SIGNED_IN: Rule(EVERYONE),
+    AUDIT_VIEW: Rule(frozenset({ADMIN})),
+    JOBS_VIEW: Rule(frozenset({ADMIN})),
+    # The registry as a whole (search, export, figures) is for staff; a firm sees its own subject.
+    SUBJECT_SEARCH: Rule(STAFF),
+    SUBJECT_VIEW: Rule(EVERYONE),
+    SUBJECT_EDIT: Rule(frozenset({INSPECTOR, ADMIN})),
+    CREDIT_REPORT: Rule(EVERYONE),
+    RECORD_VIEW: Rule(EVERYONE),
+    # Record a violation, and add evidence to it while it awaits review.
+    RECORD_WRITE: Rule(frozenset({INSPECTOR, ADMIN})),
+    # Deciding on records is the reviewer's job alone (DESIGN section 2), so the four eyes are two roles.
+    RECORD_DECIDE: Rule(frozenset({REVIEWER})),
+    RECORD_CONFIRM: Rule(frozenset({REVIEWER}), _not_own_draft),
+    EVIDENCE_VIEW: Rule(EVERYONE),
+    NOTICE_VIEW: Rule(EVERYONE),
 }
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 LOGIN_MESSAGE = _l("Please log in to open this page.")
+_ANY = object()  # no particular object: the question is about the route
+
+
+def _rule(permission: str) -> Rule:
+    try:
+        return RULES[permission]
+    except KeyError:
+        raise ValueError(f"unknown permission {permission!r}") from None
+
+
+def _subject_of(obj) -> int | None:
+    """The subject an object belongs to (None for a notice that concerns no subject)."""
+    if isinstance(obj, Subject):
+        return obj.id
+    if isinstance(obj, Evidence):
+        return db().get(Record, obj.record_id).subject_id
+    return obj.subject_id  # a record, a notice
+
+
+def _in_scope(user, obj) -> bool:
+    if user.role not in SUBJECT_BOUND:
+        return True
+    return user.subject_id is not None and _subject_of(obj) == user.subject_id
+
+
+def _refusal(user, permission: str, obj: Any) -> int | None:
+    """None if allowed, else the status that refuses: 403 when the role lacks the permission or a
+    further object rule says no, 404 when the object does not exist or is not the user's to know of."""
+    rule = _rule(permission)
+    if not getattr(user, "is_authenticated", False) or user.role not in rule.roles:
+        return 403
+    if obj is _ANY:
+        return None
+    if obj is None or not _in_scope(user, obj):
+        return 404
+    if rule.check is not None and not rule.check(user, obj):
+        return 403
+    return None
+
+
+def can(user, permission: str, obj: Any = _ANY) -> bool:
+    """Whether ``user`` may ``permission`` at all, or, given ``obj``, to that object (a subject,
+    record, evidence file or notice; None, an object that does not exist, is never allowed)."""
+    return _refusal(user, permission, obj) is None
+
+
+def require(permission: str, obj: T | None) -> T:
+    """``obj`` if the current user may ``permission`` it; else abort with 404 (it does not exist, or
+    lies outside the user's subject: the same answer, so nothing leaks) or 403."""
+    status = _refusal(current_user, permission, obj)
+    if status is not None:
+        abort(status)
+    return obj
+
+
+@dataclass(frozen=True)
+class SubjectScope:
+    """Whose rows a list may show: every subject's, or only ``subject_id``'s (none if that is None)."""
+
+    every: bool
+    subject_id: int | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not self.every and self.subject_id is None
+
+
+def subject_scope(user) -> SubjectScope:
+    if user.role in SUBJECT_BOUND:
+        return SubjectScope(False, user.subject_id)
+    return SubjectScope(True)
+
+
+def is_bound_to_subject(role: str) -> bool:
+    """Whether accounts of ``role`` belong to one subject (and must name it)."""
+    return role in SUBJECT_BOUND
 
 
 def public(view: Callable) -> Callable:
@@ -39,22 +179,20 @@ def public(view: Callable) -> Callable:
     return view
 
 
-def roles_required(*roles: str) -> Callable[[Callable], Callable]:
-    """Only logged-in users holding one of ``roles``: anonymous -> login (401 under /api), else 403."""
-    unknown = set(roles) - set(ROLES)
-    if not roles or unknown:
-        raise ValueError(f"roles_required needs known roles, got {roles!r}")
+def requires(permission: str) -> Callable[[Callable], Callable]:
+    """Only logged-in users whose role holds ``permission``: anonymous -> login (401 under /api), else 403."""
+    roles = _rule(permission).roles
 
     def decorate(view: Callable) -> Callable:
         @wraps(view)
         def guarded(*args, **kwargs):
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
-            if current_user.role not in roles:
+            if not can(current_user, permission):
                 abort(403)
             return view(*args, **kwargs)
 
-        setattr(guarded, ACCESS_ATTR, frozenset(roles))
+        setattr(guarded, ACCESS_ATTR, roles)
         return guarded
 
     return decorate
@@ -78,19 +216,9 @@ def may_open(user, endpoint: str) -> bool:
     return bool(rule) and user.is_authenticated and user.role in rule
 
 
-def can_see_subject(user, subject_id: int) -> bool:
-    """Staff see every subject; a firm user only the subject its account is bound to."""
-    if not user.is_authenticated:
-        return False
-    if user.role in STAFF:
-        return True
-    return user.role == "firm" and user.subject_id is not None and user.subject_id == subject_id
-
-
-def require_subject_access(subject_id: int) -> None:
-    """Abort with 403 unless the current user may see ``subject_id``."""
-    if not can_see_subject(current_user, subject_id):
-        abort(403)
+def _can_current_user(permission: str, obj: Any = _ANY) -> bool:
+    """``can`` for templates, about the user of the request."""
+    return can(current_user, permission, obj)
 
 
 @login_manager.user_loader
@@ -116,10 +244,11 @@ def deny_unclassified() -> None:
     if endpoint is None or is_static_endpoint(endpoint):
         return
     if access_rule(current_app.view_functions[endpoint]) is None:
-        current_app.logger.error("view %s has no access rule (@public or @roles_required)", endpoint)
+        current_app.logger.error("view %s has no access rule (@public or @requires)", endpoint)
         abort(403)
 
 
 def init_authz(app: Flask) -> None:
     login_manager.init_app(app)
     app.before_request(deny_unclassified)
+    app.jinja_env.globals["can"] = _can_current_user

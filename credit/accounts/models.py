@@ -7,7 +7,8 @@ from typing import Optional
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-ROLES = ("inspector", "reviewer", "publisher", "admin", "firm")
+INSPECTOR, REVIEWER, PUBLISHER, ADMIN, FIRM = "inspector", "reviewer", "publisher", "admin", "firm"
+ROLES = (INSPECTOR, REVIEWER, PUBLISHER, ADMIN, FIRM)
 
 
 class User(SQLModel, table=True):

@@ -14,6 +14,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from credit.accounts.authz import is_bound_to_subject
 from credit.accounts.models import ROLES, User
 from credit.audit.actor import Actor
 from credit.audit.services import record_event
@@ -61,9 +62,9 @@ def create_user(
     if role not in ROLES:
         raise InvalidInput(f"未知角色 {role!r}，可选：{'、'.join(ROLES)}",
                            f"unknown role {role!r}; one of {', '.join(ROLES)}", "role")
-    if role == "firm" and subject_id is None:
+    if is_bound_to_subject(role) and subject_id is None:
         raise InvalidInput("企业用户须绑定一个主体", "a firm user must be bound to a subject", "subject")
-    if role != "firm" and subject_id is not None:
+    if not is_bound_to_subject(role) and subject_id is not None:
         raise InvalidInput("只有企业用户可以绑定主体", "only firm users are bound to a subject", "subject")
     if len(password or "") < MIN_PASSWORD_LENGTH:
         raise InvalidInput(f"密码至少 {MIN_PASSWORD_LENGTH} 位", f"the password needs at least {MIN_PASSWORD_LENGTH} characters",

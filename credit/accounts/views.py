@@ -7,8 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from credit.accounts.authz import public, roles_required
-from credit.accounts.models import ROLES
+from credit.accounts.authz import SIGNED_IN, public, requires
 from credit.accounts.forms import LoginForm
 from credit.accounts.services import LoginRefused, authenticate, record_logout
 from credit.context import current, db
@@ -51,7 +50,7 @@ def login():
 
 
 @bp.route("/logout", methods=["POST"])
-@roles_required(*ROLES)
+@requires(SIGNED_IN)
 def logout():
     record_logout(db(), current_user, current().clock.now())
     db().commit()

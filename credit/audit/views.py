@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
-from credit.accounts.authz import roles_required
+from credit.accounts.authz import AUDIT_VIEW, requires
 from credit.audit.forms import EventFilterForm
 from credit.audit.models import AuditEvent
 from credit.audit.queries import EventFilter, distinct_values, search_events
@@ -14,7 +14,7 @@ bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 
 
 @bp.route("/")
-@roles_required("admin")
+@requires(AUDIT_VIEW)
 def events():
     session = db()
     form = EventFilterForm(request.args).with_choices(
@@ -28,6 +28,6 @@ def events():
 
 
 @bp.route("/verify")
-@roles_required("admin")
+@requires(AUDIT_VIEW)
 def verify():
     return render_template("audit/verify.html", report=verify_chain(db()))

@@ -26,6 +26,7 @@ from credit.clock import to_local
 from credit.notices import layout
 from credit.notices.kinds import KINDS, Kind
 from credit.notices.models import Notice
+from credit.paging import Page, paginate
 
 # No 0/O, 1/I/L: the code is read from paper and typed by hand. 31**12 is about 2**59.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -165,8 +166,8 @@ class NoticeFilter:
     issued_to: dt.date | None = None
 
 
-def search(session: Session, criteria: NoticeFilter, page: int = 1, per_page: int = 50) -> tuple[list[Notice], int]:
-    """One page of the archive, newest first, and the number of matching notices."""
+def search(session: Session, criteria: NoticeFilter, page: int = 1, per_page: int = 50) -> Page[Notice]:
+    """One page of the archive, newest first (a page past the end is the last one)."""
     query = select(Notice)
     if criteria.kind:
         query = query.where(Notice.kind == criteria.kind)
@@ -179,8 +180,4 @@ def search(session: Session, criteria: NoticeFilter, page: int = 1, per_page: in
         query = query.where(Notice.issued_on >= criteria.issued_from)
     if criteria.issued_to:
         query = query.where(Notice.issued_on <= criteria.issued_to)
-    total = session.exec(select(sa.func.count()).select_from(query.subquery())).one()
-    rows = session.exec(
-        query.order_by(Notice.issued_at.desc(), Notice.id.desc()).offset((page - 1) * per_page).limit(per_page)
-    ).all()
-    return list(rows), total
+    return paginate(session, query.order_by(Notice.issued_at.desc(), Notice.id.desc()), page, per_page)

@@ -3,12 +3,11 @@ verification page that confirms a notice by its code and shows nothing else."""
 from __future__ import annotations
 
 import datetime as dt
-import math
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from credit.accounts.authz import STAFF, public, roles_required
+from credit.accounts.authz import CREDIT_REPORT, NOTICE_VIEW, public, require, requires, subject_scope
 from credit.audit.actor import Actor
 from credit.context import current, db
 from credit.notices.kinds import KINDS
@@ -21,20 +20,13 @@ from credit.subjects.views import SUBJECT_PAGE_SECTIONS, SubjectSection
 
 bp = Blueprint("notices", __name__, url_prefix="/notices")
 verify_bp = Blueprint("verify", __name__, url_prefix="/verify")
-READERS = (*STAFF, "firm")
 PER_PAGE = 50
-MAX_PAGE = 2**31 // PER_PAGE
 FILTERS = ("kind", "q", "from", "to")
 
 
 @bp.app_context_processor
 def _labels():
     return {"NOTICE_KINDS": {code: kind.title for code, kind in KINDS.items()}}
-
-
-def _own_subject() -> int | None:
-    """A firm user is limited to its own subject; staff see every notice."""
-    return current_user.subject_id if current_user.role == "firm" else None
 
 
 def _date(name: str) -> dt.date | None:
@@ -45,36 +37,24 @@ def _date(name: str) -> dt.date | None:
 
 
 @bp.route("/")
-@roles_required(*READERS)
+@requires(NOTICE_VIEW)
 def index():
-    criteria = NoticeFilter(kind=request.args.get("kind") if request.args.get("kind") in KINDS else None,
-                            subject_id=_own_subject(), text=request.args.get("q", "").strip() or None,
-                            issued_from=_date("from"), issued_to=_date("to"))
-    if current_user.role == "firm" and criteria.subject_id is None:
+    scope = subject_scope(current_user)
+    if scope.empty:
         return render_template("notices/index.html", page=Page([], 1, PER_PAGE, 0), filters={})
-    # Like every paged list: a page past the end shows the last one (and no offset overflows the database).
-    number = min(max(1, request.args.get("page", 1, type=int)), MAX_PAGE)
-    rows, total = search(db(), criteria, number, PER_PAGE)
-    if number > 1 and number > math.ceil(total / PER_PAGE):
-        number = max(1, math.ceil(total / PER_PAGE))
-        rows, total = search(db(), criteria, number, PER_PAGE)
+    criteria = NoticeFilter(kind=request.args.get("kind") if request.args.get("kind") in KINDS else None,
+                            subject_id=scope.subject_id, text=request.args.get("q", "").strip() or None,
+                            issued_from=_date("from"), issued_to=_date("to"))
+    page = search(db(), criteria, request.args.get("page", 1, type=int), PER_PAGE)
     # Only the filter fields: any other name (endpoint, _external...) would reach url_for as an argument.
     filters = {k: v for k, v in request.args.items() if k in FILTERS and v}
-    return render_template("notices/index.html", page=Page(rows, number, PER_PAGE, total), filters=filters)
-
-
-def _readable(notice: Notice | None) -> Notice:
-    # A firm account bound to no subject reads nothing (not the notices that concern no subject).
-    if notice is None or (current_user.role == "firm" and (current_user.subject_id is None
-                                                           or notice.subject_id != current_user.subject_id)):
-        abort(404)
-    return notice
+    return render_template("notices/index.html", page=page, filters=filters)
 
 
 @bp.route("/<int:notice_id>.pdf")
-@roles_required(*READERS)
+@requires(NOTICE_VIEW)
 def download(notice_id: int):
-    notice = _readable(db().get(Notice, notice_id))
+    notice = require(NOTICE_VIEW, db().get(Notice, notice_id))
     path = notice_path(current_settings().storage_dir, notice.sha256)
     if not path.is_file():
         current_app.logger.error("notice %s: file %s is missing", notice.id, path)
@@ -85,11 +65,9 @@ def download(notice_id: int):
 
 
 @bp.route("/credit-report/<int:subject_id>", methods=["POST"])
-@roles_required(*READERS)
+@requires(CREDIT_REPORT)
 def credit_report(subject_id: int):
-    subject = db().get(Subject, subject_id)
-    if subject is None or (current_user.role == "firm" and current_user.subject_id != subject_id):
-        abort(404)
+    subject = require(CREDIT_REPORT, db().get(Subject, subject_id))
     ctx = current()
     notice = issue_credit_report(db(), current_settings(), ctx.catalog, subject, Actor.of(current_user),
                                  ctx.clock.now())
@@ -116,8 +94,8 @@ def show(code: str):
 
 
 def _subject_notices(session, subject: Subject) -> dict:
-    rows, total = search(session, NoticeFilter(subject_id=subject.id), 1, 10)
-    return {"notices": rows, "total": total, "subject": subject}
+    page = search(session, NoticeFilter(subject_id=subject.id), 1, 10)
+    return {"notices": page.items, "total": page.total, "subject": subject}
 
 
 SUBJECT_PAGE_SECTIONS.append(SubjectSection("notices/_subject_section.html", _subject_notices))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
-from credit.accounts.authz import roles_required
+from credit.accounts.authz import JOBS_VIEW, requires
 from credit.context import current, db
 from credit.scheduler.jobs import JOBS
 from credit.scheduler.runner import history
@@ -12,7 +12,7 @@ bp = Blueprint("jobs", __name__, url_prefix="/admin/jobs")
 
 
 @bp.route("/")
-@roles_required("admin")
+@requires(JOBS_VIEW)
 def index():
     job = request.args.get("job") if request.args.get("job") in JOBS else None
     now = current().clock.now()

@@ -4,12 +4,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import Session
 
-from credit.accounts.authz import STAFF, roles_required
+from credit.accounts.authz import SUBJECT_EDIT, SUBJECT_SEARCH, SUBJECT_VIEW, require, requires
 from credit.audit.actor import Actor
 from credit.context import current, db
 from credit.scoring.explain import history_chart, subject_profile
@@ -22,7 +22,6 @@ from credit.violations.queries import subject_records
 from credit.web.forms import submit
 
 bp = Blueprint("subjects", __name__, url_prefix="/subjects")
-EDITORS = ("inspector", "admin")
 SEARCH_FIELDS = ("name", "uscc", "district", "kind")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -45,10 +44,6 @@ def _labels():
     return {"SUBJECT_KINDS": SUBJECT_KINDS, "DISTRICTS": DISTRICTS}
 
 
-def _subject_or_404(subject_id: int) -> Subject:
-    return db().get(Subject, subject_id) or abort(404)
-
-
 def _search_form() -> SubjectSearchForm:
     form = SubjectSearchForm(request.args)
     form.validate()
@@ -61,17 +56,17 @@ def _input(form: SubjectForm) -> SubjectInput:
 
 
 @bp.route("/")
-@roles_required(*STAFF)
+@requires(SUBJECT_SEARCH)
 def index():
     form = _search_form()
     page = search_subjects(db(), form.criteria(), form.page_number())
     # Only the search fields: any other name (fmt, endpoint, _external...) would reach url_for as an argument.
     filters = {k: v for k, v in request.args.items() if k in SEARCH_FIELDS and v}
-    return render_template("subjects/index.html", form=form, page=page, filters=filters, editors=EDITORS)
+    return render_template("subjects/index.html", form=form, page=page, filters=filters)
 
 
 @bp.route("/export.<any(csv, xlsx):fmt>")
-@roles_required(*STAFF)
+@requires(SUBJECT_SEARCH)
 def export(fmt: str):
     rows = iter_subjects(db(), _search_form().criteria())
     filename = f"subjects-{current().clock.today():%Y%m%d}.{fmt}"
@@ -82,7 +77,7 @@ def export(fmt: str):
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@roles_required(*EDITORS)
+@requires(SUBJECT_EDIT)
 def new():
     form = SubjectForm()
     subject, status = submit(form, lambda: create_subject(db(), _input(form), Actor.of(current_user),
@@ -94,9 +89,9 @@ def new():
 
 
 @bp.route("/<int:subject_id>/edit", methods=["GET", "POST"])
-@roles_required(*EDITORS)
+@requires(SUBJECT_EDIT)
 def edit(subject_id: int):
-    subject = _subject_or_404(subject_id)
+    subject = require(SUBJECT_EDIT, db().get(Subject, subject_id))
     form = SubjectForm(obj=subject)
     saved, status = submit(form, lambda: update_subject(db(), subject, _input(form), Actor.of(current_user),
                                                         current().clock.now()))
@@ -107,11 +102,11 @@ def edit(subject_id: int):
 
 
 @bp.route("/<int:subject_id>")
-@roles_required(*STAFF)
+@requires(SUBJECT_VIEW)
 def show(subject_id: int):
-    subject = _subject_or_404(subject_id)
+    subject = require(SUBJECT_VIEW, db().get(Subject, subject_id))
     profile = subject_profile(db(), subject.id, current().clock.today())
     chart = history_chart(profile.history, profile.version) if profile.assessment else None
     sections = [(s.template, s.context(db(), subject)) for s in SUBJECT_PAGE_SECTIONS]
     return render_template("subjects/show.html", subject=subject, profile=profile, chart=chart,
-                           records=subject_records(db(), subject.id), sections=sections, editors=EDITORS)
+                           records=subject_records(db(), subject.id), sections=sections)

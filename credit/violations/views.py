@@ -8,7 +8,8 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from credit.accounts.authz import STAFF, roles_required
+from credit.accounts.authz import (EVIDENCE_VIEW, RECORD_DECIDE, RECORD_VIEW, RECORD_WRITE, require,
+                                   requires)
 from credit.audit.actor import Actor
 from credit.context import current, db
 from credit.subjects.models import Subject
@@ -21,9 +22,6 @@ from credit.web.forms import submit
 from credit.web.i18n import is_chinese
 
 bp = Blueprint("records", __name__)
-RECORDERS = ("inspector", "admin")
-# Deciding on records is the reviewer's job alone (DESIGN section 2), so the four eyes are two roles.
-REVIEWERS = ("reviewer",)
 DECISIONS = {"confirm": "confirmed", "reject": "rejected", "revoke": "revoked"}
 
 
@@ -46,8 +44,11 @@ def _evidence_help() -> str:
     return EVIDENCE_HELP % {"mb": current_app.config["MAX_UPLOAD_MB"]}
 
 
-def _detail_or_404(record_id: int) -> RecordDetail:
-    return record_detail(db(), record_id) or abort(404)
+def _detail(record_id: int, permission: str) -> RecordDetail:
+    """The record in full if the current user may ``permission`` it (else 404 or 403)."""
+    detail = record_detail(db(), record_id)
+    require(permission, detail.record if detail else None)
+    return detail
 
 
 def _render_record(detail: RecordDetail, status: int = 200, decisions: dict | None = None,
@@ -60,13 +61,13 @@ def _render_record(detail: RecordDetail, status: int = 200, decisions: dict | No
     evidence_form.evidence.description = _evidence_help()
     rule = current().catalog.any_rule(record.rule_code)
     return render_template("records/show.html", detail=detail, record=record, rule=rule, decisions=forms,
-                           evidence_form=evidence_form, recorders=RECORDERS, reviewers=REVIEWERS), status
+                           evidence_form=evidence_form), status
 
 
 @bp.route("/subjects/<int:subject_id>/records/new", methods=["GET", "POST"])
-@roles_required(*RECORDERS)
+@requires(RECORD_WRITE)
 def new(subject_id: int):
-    subject = db().get(Subject, subject_id) or abort(404)
+    subject = require(RECORD_WRITE, db().get(Subject, subject_id))
     ctx = current()
     today = ctx.clock.today()
     form = RecordForm()
@@ -91,28 +92,28 @@ def new(subject_id: int):
 
 
 @bp.route("/records/<int:record_id>")
-@roles_required(*STAFF)
+@requires(RECORD_VIEW)
 def show(record_id: int):
-    return _render_record(_detail_or_404(record_id))
+    return _render_record(_detail(record_id, RECORD_VIEW))
 
 
 @bp.route("/records/<int:record_id>/evidence", methods=["POST"])
-@roles_required(*RECORDERS)
+@requires(RECORD_WRITE)
 def add_evidence(record_id: int):
-    detail = _detail_or_404(record_id)
+    detail = _detail(record_id, RECORD_WRITE)
     form, ctx = EvidenceForm(), current()
     added, status = submit(form, lambda: attach_evidence(db(), ctx.storage_dir, detail.record, form.evidence.data,
                                                          Actor.of(current_user), ctx.clock.now(), _max_bytes()))
     if added:
         flash(_("The evidence was added."), "success")
         return redirect(url_for("records.show", record_id=record_id))
-    return _render_record(_detail_or_404(record_id), status, evidence_form=form)
+    return _render_record(_detail(record_id, RECORD_WRITE), status, evidence_form=form)
 
 
 @bp.route("/records/<int:record_id>/<any(confirm, reject, revoke):action>", methods=["POST"])
-@roles_required(*REVIEWERS)
+@requires(RECORD_DECIDE)
 def decide(record_id: int, action: str):
-    detail = _detail_or_404(record_id)
+    detail = _detail(record_id, RECORD_DECIDE)
     form, ctx = DecisionForm(prefix=action), current()
     decided, status = submit(form, lambda: transition(
         db(), ctx.catalog, detail.record, DECISIONS[action], Actor.of(current_user), ctx.clock.now(),
@@ -121,19 +122,19 @@ def decide(record_id: int, action: str):
         flash(_("The record is now “%(status)s”; the credit assessment was recomputed.",
                 status=record_status(DECISIONS[action])), "success")
         return redirect(url_for("subjects.show", subject_id=detail.subject.id))
-    return _render_record(_detail_or_404(record_id), status, decisions={action: form})
+    return _render_record(_detail(record_id, RECORD_DECIDE), status, decisions={action: form})
 
 
 @bp.route("/records/review")
-@roles_required(*REVIEWERS)
+@requires(RECORD_DECIDE)
 def review():
     return render_template("records/review.html", rows=review_queue(db()))
 
 
 @bp.route("/evidence/<int:evidence_id>")
-@roles_required(*STAFF)
+@requires(EVIDENCE_VIEW)
 def download(evidence_id: int):
-    evidence = db().get(Evidence, evidence_id) or abort(404)
+    evidence = require(EVIDENCE_VIEW, db().get(Evidence, evidence_id))
     path = evidence_path(current().storage_dir, evidence.sha256)
     if not path.is_file():
         current_app.logger.error("evidence %s: file %s is missing", evidence.id, path)

@@ -4,8 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
-from credit.accounts.authz import public, roles_required
-from credit.accounts.models import ROLES
+from credit.accounts.authz import SIGNED_IN, public, requires
 from credit.accounts.views import safe_next
 from credit.context import db
 from credit.web.dashboard import dashboard
@@ -15,7 +14,7 @@ bp = Blueprint("web", __name__, static_folder="static", static_url_path="/assets
 
 
 @bp.route("/")
-@roles_required(*ROLES)
+@requires(SIGNED_IN)
 def home():
     return render_template("home.html", board=dashboard(db(), current_user))
 

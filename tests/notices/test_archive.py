@@ -91,5 +91,5 @@ def test_search(session, settings, clock, criteria, expected):
         issue(session, settings, "grade_change", key, clock.now())
     issue(session, settings, "credit_report", "r1", clock.now())
     session.commit()
-    rows, total = services.search(session, criteria)
-    assert total == expected == len(rows)
+    page = services.search(session, criteria)
+    assert page.total == expected == len(page.items)

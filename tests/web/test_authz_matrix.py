@@ -8,15 +8,24 @@ other argument is "x". The test asks the server, so it checks the decorators, no
   (401 under /api), a role outside the rule gets 403, an allowed role gets neither (a 404 for an
   unknown id or a 400 for an empty form is fine: the role passed) and never a 5xx;
 - POST without a CSRF token is 400 for everybody.
+
+OBJECT_ROUTES adds the object rules: a firm user bound to one subject asks for another subject's
+page, record, evidence file and notice, and for ids that name nothing. Both are 404: what a firm
+must not know exists answers like what does not exist. Staff get the other subject's objects.
 """
 from __future__ import annotations
 
+import io
+
 import pytest
 from flask import Flask
+from sqlmodel import select
 from werkzeug.routing import IntegerConverter
 
 from credit.accounts.authz import PUBLIC, access_rule, is_static_endpoint
 from credit.accounts.models import ROLES
+from credit.notices.models import Notice
+from credit.violations.models import Evidence, Record
 from tests.web.conftest import csrf_token
 
 ANY_USER = frozenset(ROLES)
@@ -36,15 +45,15 @@ EXPECTED: dict[str, str | frozenset[str]] = {
     "subjects.export": STAFF,
     "subjects.new": EDITORS,
     "subjects.edit": EDITORS,
-    "subjects.show": STAFF,
+    "subjects.show": ANY_USER,  # a firm user its own subject only (OBJECT_ROUTES)
     # records (violations) and evidence
     "records.new": EDITORS,
-    "records.show": STAFF,
+    "records.show": ANY_USER,
     "records.add_evidence": EDITORS,
     "records.decide": frozenset({"reviewer"}),
     "records.review": frozenset({"reviewer"}),
-    "records.download": STAFF,
-    # notices (a firm user sees and downloads its own) and their public verification; job runs
+    "records.download": ANY_USER,
+    # notices and their public verification; job runs
     "notices.index": ANY_USER,
     "notices.download": ANY_USER,
     "notices.credit_report": ANY_USER,
@@ -88,7 +97,7 @@ def test_every_route_is_classified():
 def test_every_view_declares_the_expected_rule(app: Flask):
     for endpoint, expected in EXPECTED.items():
         rule = access_rule(app.view_functions[endpoint])
-        assert rule is not None, f"{endpoint} has neither @public nor @roles_required"
+        assert rule is not None, f"{endpoint} has neither @public nor @requires"
         assert rule == expected, f"{endpoint}: the view says {rule}, the matrix says {expected}"
 
 
@@ -149,3 +158,67 @@ def test_route_as_every_role(app, seeded, endpoint):
             assert response.status_code == 400, f"POST {url} as {who} without CSRF token: {response.status_code}"
             client = _client_as(app, who, users)
             _check(client.post(url, data={"csrf_token": csrf_token(client)}), who, EXPECTED[endpoint], url, "POST")
+
+
+# -- object rules ----------------------------------------------------------------------------------
+
+# endpoint -> the object its int argument names
+OBJECT_ROUTES = {
+    "subjects.show": "subject",
+    "records.show": "record",
+    "records.download": "evidence",
+    "notices.download": "notice",
+    "notices.credit_report": "subject",
+}
+MISSING_ID = 2**31 - 1
+PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+
+
+@pytest.fixture
+def two_subjects(app, session, make_subject, make_user):
+    """Subjects "own" and "other", each with a record, its evidence and a notice, made through the pages
+    as staff do it; a user of every role, the firm user bound to "own". Returns (ids, users)."""
+    users = {role: make_user(role) for role in ROLES if role != "firm"}
+    ids = {}
+    for name in ("own", "other"):
+        subject = make_subject(kind="firm")
+        client = _client_as(app, "inspector", users)
+        response = client.post(f"/subjects/{subject.id}/records/new", content_type="multipart/form-data", data={
+            "csrf_token": csrf_token(client), "rule_code": "FM-INFRINGE", "decision_date": "2026-10-01",
+            "authority": "淮南市市场监督管理局", "facts": "故意侵权。", "evidence": (io.BytesIO(PDF), "决定书.pdf")})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        assert client.post(f"/notices/credit-report/{subject.id}",
+                           data={"csrf_token": csrf_token(client)}).status_code == 302
+        record = session.exec(select(Record).where(Record.subject_id == subject.id)).one()
+        ids[name] = {
+            "subject": subject.id,
+            "record": record.id,
+            "evidence": session.exec(select(Evidence).where(Evidence.record_id == record.id)).one().id,
+            "notice": session.exec(select(Notice).where(Notice.subject_id == subject.id)).one().id,
+        }
+    users["firm"] = make_user("firm", subject_id=ids["own"]["subject"])
+    return ids, users
+
+
+def _ask(app, who: str, users: dict, endpoint: str, object_id: int):
+    url = _url(app, endpoint, object_id)
+    client = _client_as(app, who, users)
+    if "POST" in ROUTES[endpoint]:
+        return url, client.post(url, data={"csrf_token": csrf_token(client)})
+    return url, client.get(url)
+
+
+@pytest.mark.parametrize("endpoint", sorted(OBJECT_ROUTES))
+def test_objects_as_every_role(app, two_subjects, endpoint):
+    ids, users = two_subjects
+    kind = OBJECT_ROUTES[endpoint]
+    done = 302 if "POST" in ROUTES[endpoint] else 200  # the credit report redirects to its PDF
+    for who in ROLES:
+        if who not in EXPECTED[endpoint]:
+            continue
+        cases = {"other": 404 if who == "firm" else done, "missing": 404}
+        if who == "firm":
+            cases["own"] = done
+        for whose, expected in cases.items():
+            url, response = _ask(app, who, users, endpoint, ids[whose][kind] if whose in ids else MISSING_ID)
+            assert response.status_code == expected, f"{url} ({whose} {kind}) as {who}: {response.status_code}"

@@ -21,7 +21,7 @@ def test_firm_user_sees_its_own_organisation(client, login_as, make_subject):
     subject = make_subject(kind="firm", name="淮南市某某科技有限公司")
     login_as("firm", subject_id=subject.id)
     page = client.get("/").get_data(as_text=True)
-    assert "淮南市某某科技有限公司" in page and "个已登记主体" not in page
+    assert f'<a href="/subjects/{subject.id}">淮南市某某科技有限公司</a>' in page and "个已登记主体" not in page
 
 
 def test_home_in_english(client, login_as):

@@ -233,12 +233,17 @@ def test_a_file_name_cannot_inject_into_the_header_or_a_path(client, record_as_i
     assert header == f"attachment; filename=\"evidence-{evidence.id}.pdf\"; filename*=UTF-8''%E8%AF%81%E6%8D%AE%3B%20%E7%94%B2.pdf"
 
 
-def test_firm_users_and_visitors_cannot_download_evidence(app, client, login_as, record_as_inspector, session):
+def test_a_firm_user_sees_its_own_records_and_evidence_only_and_visitors_none(app, client, login_as,
+                                                                              record_as_inspector, session):
     record, _ = record_as_inspector()
     evidence = session.exec(select(Evidence)).one()
     login_as("firm", subject_id=record.subject_id)
-    assert client.get(f"/evidence/{evidence.id}").status_code == 403
-    assert client.get(f"/records/{record.id}").status_code == 403
+    assert client.get(f"/evidence/{evidence.id}").data == PDF
+    page = client.get(f"/records/{record.id}").get_data(as_text=True)
+    assert "处罚决定书.pdf" in page and "补充证据" not in page and "/confirm" not in page
+    login_as("firm")  # bound to another subject
+    assert client.get(f"/evidence/{evidence.id}").status_code == 404
+    assert client.get(f"/records/{record.id}").status_code == 404
     anonymous = app.test_client()
     assert "/login" in anonymous.get(f"/evidence/{evidence.id}").headers["Location"]
 

@@ -119,6 +119,17 @@ def test_editing_to_another_subjects_uscc_is_refused_and_changes_nothing(client,
 # -- who may do what ---------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("role, shown", [("inspector", True), ("admin", True), ("reviewer", False)])
+def test_only_those_who_may_register_and_record_see_the_buttons(client, login_as, make_subject, role, shown):
+    subject = make_subject()
+    login_as(role)
+    registry = client.get("/subjects/").get_data(as_text=True)
+    page = client.get(f"/subjects/{subject.id}").get_data(as_text=True)
+    assert ('href="/subjects/new"' in registry) is shown
+    assert (f'href="/subjects/{subject.id}/edit"' in page) is shown
+    assert (f'href="/subjects/{subject.id}/records/new"' in page) is shown
+
+
 @pytest.mark.parametrize("role", ["reviewer", "publisher"])
 def test_staff_who_do_not_register_can_search_but_not_register(client, login_as, post_form, session, role):
     login_as(role)
@@ -128,13 +139,19 @@ def test_staff_who_do_not_register_can_search_but_not_register(client, login_as,
     assert subjects(session) == []
 
 
-def test_a_firm_user_cannot_open_the_registry_or_another_subject(client, login_as, make_subject):
-    other = make_subject(kind="firm")
+def test_a_firm_user_sees_its_own_subject_but_not_the_registry_or_another_subject(client, login_as, make_subject):
+    other = make_subject(kind="firm", name="别家企业")
     user = login_as("firm")
-    for url in ("/subjects/", "/subjects/export.csv", f"/subjects/{other.id}", f"/subjects/{user.subject_id}"):
+    for url in ("/subjects/", "/subjects/export.csv", f"/subjects/{user.subject_id}/edit"):
         response = client.get(url)
         assert response.status_code == 403, url
         assert "无权访问" in response.get_data(as_text=True)
+    # Another subject's page answers as if it did not exist.
+    response = client.get(f"/subjects/{other.id}")
+    assert response.status_code == 404 and "别家企业" not in response.get_data(as_text=True)
+    page = client.get(f"/subjects/{user.subject_id}").get_data(as_text=True)
+    assert "信用评价" in page
+    assert f"/subjects/{user.subject_id}/edit" not in page and "/records/new" not in page
 
 
 def test_anonymous_visitors_are_sent_to_the_login_page(client):
