@@ -1,4 +1,5 @@
-"""What every view, CLI command and scheduler job needs: the engine, the clock, the catalog."""
+"""What every view, CLI command and scheduler job needs: the engine, the clock, the catalog and
+the working calendar."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from sqlmodel import Session
 
 from credit.catalog.loader import Catalog, load_catalog
 from credit.clock import Clock
+from credit.dates import WorkingCalendar, load_calendar
 from credit.db import import_models, make_engine
 
 
@@ -28,6 +30,11 @@ class CreditContext:
     @property
     def catalog(self) -> Catalog:
         return load_catalog(self.rules_dir)
+
+    @property
+    def calendar(self) -> WorkingCalendar:
+        """Working days for deadlines; a year an admin adds under rules/calendar counts at once."""
+        return load_calendar(self.rules_dir / "calendar")
 
 
 def current() -> CreditContext:
