@@ -1,5 +1,5 @@
-"""What every view, CLI command and scheduler job needs: the engine, the clock, the catalog and
-the working calendar."""
+"""What every view, CLI command and scheduler job needs: the engine, the clock, the catalog, the
+working calendar and the file store."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -13,6 +13,7 @@ from credit.catalog.loader import Catalog, load_catalog
 from credit.clock import Clock
 from credit.dates import WorkingCalendar, load_calendar
 from credit.db import import_models, make_engine
+from credit.files import FileStore
 
 
 @dataclass
@@ -20,12 +21,12 @@ class CreditContext:
     engine: sa.Engine
     clock: Clock
     rules_dir: Path
-    storage_dir: Path
+    files: FileStore
 
     @classmethod
     def build(cls, config, clock: Clock) -> "CreditContext":
         import_models()
-        return cls(make_engine(config.DATABASE_URL), clock, Path(config.RULES_DIR), Path(config.STORAGE_DIR))
+        return cls(make_engine(config.DATABASE_URL), clock, Path(config.RULES_DIR), FileStore(config.STORAGE_DIR))
 
     @property
     def catalog(self) -> Catalog:
