@@ -36,10 +36,14 @@ class NoticeSettings:
     files: FileStore
     authority: str
     public_base_url: str
+    # Terms the notices state (configuration, not text): the firm's objection window, the list period.
+    objection_working_days: int
+    listing_years: int
 
     @classmethod
     def from_config(cls, config: Mapping) -> "NoticeSettings":
-        return cls(FileStore(config["STORAGE_DIR"]), config["AUTHORITY_NAME"], config["PUBLIC_BASE_URL"].rstrip("/"))
+        return cls(FileStore(config["STORAGE_DIR"]), config["AUTHORITY_NAME"], config["PUBLIC_BASE_URL"].rstrip("/"),
+                   config["OBJECTION_WORKING_DAYS"], config["LISTING_YEARS"])
 
     def verify_url(self, code: str) -> str:
         return f"{self.public_base_url}/verify/{code}"

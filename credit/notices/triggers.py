@@ -87,15 +87,15 @@ def grade_changes(session: Session, today: dt.date) -> list[tuple[Assessment, st
     return [(a, before) for a, before in rows if a.grade != before]
 
 
-def grade_change_notice(session: Session, assessment: Assessment, previous_grade: str | None,
-                        versions: _Versions) -> GradeChange:
+def grade_change_notice(session: Session, settings: NoticeSettings, assessment: Assessment,
+                        previous_grade: str | None, versions: _Versions) -> GradeChange:
     version = versions[assessment.catalog_version]
     tier = version.tier_for(assessment.grade)
     return GradeChange(
         subject=subject_info(session.get(Subject, assessment.subject_id)), as_of=assessment.as_of,
         previous_grade=previous_grade, grade=assessment.grade, score=assessment.score, tier_label=tier.label,
         measures=tier.measures, catalog_version=version.version,
-        records=counted_records(session, assessment, version),
+        records=counted_records(session, assessment, version), objection_working_days=settings.objection_working_days,
     )
 
 
@@ -113,7 +113,7 @@ def issue_grade_change_notices(session: Session, settings: NoticeSettings, now: 
         key = grade_change_key(assessment.subject_id, assessment.as_of, assessment.grade)
         if key in done:
             continue
-        issue(session, settings, grade_change_notice(session, assessment, before, versions), event_key=key,
+        issue(session, settings, grade_change_notice(session, settings, assessment, before, versions), event_key=key,
               subject_id=assessment.subject_id, actor=SCHEDULER, now=now)
         issued += 1
     return issued
