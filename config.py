@@ -45,6 +45,10 @@ class Config:
         self.AUTHORITY_NAME = os.environ.get("CREDIT_AUTHORITY", "淮南市市场监督管理局（知识产权局）")
         # Where the public reaches /verify/<code>: printed in every notice's QR code.
         self.PUBLIC_BASE_URL = os.environ.get("CREDIT_PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+        # Terms that notices state: a firm's objection window [baseline] and the list period
+        # (three years from the listing decision, SAMR Order 44).
+        self.OBJECTION_WORKING_DAYS = int(os.environ.get("CREDIT_OBJECTION_WORKING_DAYS", "15"))
+        self.LISTING_YEARS = int(os.environ.get("CREDIT_LISTING_YEARS", "3"))
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_SECURE = os.environ.get("CREDIT_SECURE_COOKIES", "0") == "1"

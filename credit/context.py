@@ -1,4 +1,5 @@
-"""What every view, CLI command and scheduler job needs: the engine, the clock, the catalog."""
+"""What every view, CLI command and scheduler job needs: the engine, the clock, the catalog, the
+working calendar and the file store."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,7 +11,9 @@ from sqlmodel import Session
 
 from credit.catalog.loader import Catalog, load_catalog
 from credit.clock import Clock
+from credit.dates import WorkingCalendar, load_calendar
 from credit.db import import_models, make_engine
+from credit.files import FileStore
 
 
 @dataclass
@@ -18,16 +21,21 @@ class CreditContext:
     engine: sa.Engine
     clock: Clock
     rules_dir: Path
-    storage_dir: Path
+    files: FileStore
 
     @classmethod
     def build(cls, config, clock: Clock) -> "CreditContext":
         import_models()
-        return cls(make_engine(config.DATABASE_URL), clock, Path(config.RULES_DIR), Path(config.STORAGE_DIR))
+        return cls(make_engine(config.DATABASE_URL), clock, Path(config.RULES_DIR), FileStore(config.STORAGE_DIR))
 
     @property
     def catalog(self) -> Catalog:
         return load_catalog(self.rules_dir)
+
+    @property
+    def calendar(self) -> WorkingCalendar:
+        """Working days for deadlines; a year an admin adds under rules/calendar counts at once."""
+        return load_calendar(self.rules_dir / "calendar")
 
 
 def current() -> CreditContext:

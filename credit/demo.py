@@ -24,6 +24,7 @@ from credit.accounts.demo import create_demo_users
 from credit.audit.actor import Actor
 from credit.catalog.loader import Catalog
 from credit.context import current, db
+from credit.dates import Period
 from credit.exchange.formats import SourceRow
 from credit.exchange.services import ImportJob, Rejection, import_records, import_subjects
 from credit.scoring.engine import recompute
@@ -202,14 +203,6 @@ def _refuse(rejection: Rejection) -> None:
 HISTORY_MONTHS = 12
 
 
-def _month_ends_before(today: dt.date, months: int) -> list[dt.date]:
-    ends, day = [], today.replace(day=1) - dt.timedelta(days=1)
-    while len(ends) < months:
-        ends.append(day)
-        day = day.replace(day=1) - dt.timedelta(days=1)
-    return sorted(ends)
-
-
 def load_demo(session: Session, catalog: Catalog, now: dt.datetime, today: dt.date, seed: int = SEED) -> Counter:
     """Load the demo data (a rerun on the same day changes nothing); return the grades as of today."""
     data = generate(today, seed)
@@ -228,8 +221,8 @@ def load_demo(session: Session, catalog: Catalog, now: dt.datetime, today: dt.da
                    else "主体提出异议 / the subject objected", repaired_on=repaired_on)
     # A year of month-end assessments before today, so grade charts and the monthly report's
     # trends have a history to show.
-    for as_of in _month_ends_before(today, HISTORY_MONTHS):
-        recompute(session, catalog, as_of, now)
+    for month in Period.month(today).offset(-1).last_n(HISTORY_MONTHS):
+        recompute(session, catalog, month.last, now)
     recompute(session, catalog, today, now)
     create_demo_users(session, now)
     session.commit()

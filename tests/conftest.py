@@ -95,6 +95,12 @@ def ctx(app):
 
 
 @pytest.fixture
+def stored_files(app):
+    """Every file under STORAGE_DIR: the file store's, and anything left beside them."""
+    return lambda: sorted(p for p in app.config["STORAGE_DIR"].rglob("*") if p.is_file())
+
+
+@pytest.fixture
 def session(app):
     with app.app_context():
         yield db()

@@ -11,11 +11,12 @@ import datetime as dt
 import hashlib
 import json
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Callable, Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from credit.dates import add_years
 from credit.subjects.models import SUBJECT_KINDS
 from credit.violations.models import CATEGORIES
 
@@ -201,13 +202,6 @@ class CatalogVersionSpec(Strict):
         return cached
 
 
-def add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February in a year without one
-        return day.replace(year=day.year + years, day=28)
-
-
 # ---------------------------------------------------------------------------------------------
 # Strict YAML reading with line numbers
 
@@ -351,16 +345,21 @@ class Catalog:
         return None
 
 
-_CACHE: dict[Path, tuple[float, Catalog]] = {}
+T = TypeVar("T")
+_CACHE: dict[tuple[Path, Callable], tuple[tuple, Any]] = {}
+
+
+def load_cached(path: Path, load: Callable[[Path], T]) -> T:
+    """``load(path)``, cached until a YAML file under ``path`` is added, removed or edited."""
+    path = Path(path)
+    stamp = tuple(sorted((str(p), p.stat().st_mtime_ns) for p in path.rglob("*.yaml")))
+    hit = _CACHE.get((path, load))
+    if hit and hit[0] == stamp:
+        return hit[1]
+    value = load(path)
+    _CACHE[(path, load)] = (stamp, value)
+    return value
 
 
 def load_catalog(path: Path) -> Catalog:
-    """Load with a cache keyed on the newest file time, so an edited catalog is picked up."""
-    path = Path(path)
-    stamp = max((p.stat().st_mtime for p in path.rglob("*.yaml")), default=0.0)
-    hit = _CACHE.get(path)
-    if hit and hit[0] == stamp:
-        return hit[1]
-    catalog = Catalog.load(path)
-    _CACHE[path] = (stamp, catalog)
-    return catalog
+    return load_cached(path, Catalog.load)

@@ -54,8 +54,8 @@ def _records_table(records: list[CountedRecord]) -> Table:
 
 def _deadline(day: dt.date, provisional: bool) -> str:
     text = chinese_date(day)
-    # A deadline in a year whose holidays are not yet announced counts weekends only (DESIGN 6).
-    return text + ("（暂按周末计算，待国务院公布该年节假日安排后确认）" if provisional else "")
+    # A year whose calendar is not yet announced counts weekends and statutory holidays (DESIGN 6).
+    return text + ("（暂按周末和法定节假日计算，待国务院公布该年节假日安排后确认）" if provisional else "")
 
 
 class Kind:
@@ -88,6 +88,7 @@ class GradeChange(Kind):
     measures: str
     catalog_version: str
     records: list[CountedRecord]
+    objection_working_days: int
 
     def blocks(self) -> list[Block]:
         change = (f"信用等级由{self.previous_grade}级调整为{self.grade}级" if self.previous_grade
@@ -105,7 +106,7 @@ class GradeChange(Kind):
             Heading("三、监管措施"),
             Text(f"本局将对你单位采取以下分级分类监管措施：{self.measures}。"),
             Heading("四、权利告知"),
-            Text("你单位如对评价所依据的记录有异议，可自收到本告知书之日起十五个工作日内，"
+            Text(f"你单位如对评价所依据的记录有异议，可自收到本告知书之日起{self.objection_working_days}个工作日内，"
                  "通过本系统或书面向本局提出异议申请，并提供相关证明材料。"
                  "符合条件的，可依法申请信用修复。"),
             Text("特此告知。"),
@@ -148,13 +149,14 @@ class ListingDecision(Kind):
     reason: str
     legal_basis: str
     listed_on: dt.date
-    planned_removal_on: dt.date
+    planned_removal_on: dt.date  # credit.dates.add_years(listed_on, period_years)
+    period_years: int
 
     def blocks(self) -> list[Block]:
         return [
             Text(f"经查，{self.reason}"),
             Text(f"依据{self.legal_basis}，本局决定自{chinese_date(self.listed_on)}起将你单位列入严重失信主体名单"
-                 f"（名单编号 {self.entry_id}），列入期限三年，至{chinese_date(self.planned_removal_on)}届满。"),
+                 f"（名单编号 {self.entry_id}），列入期限{self.period_years}年，至{chinese_date(self.planned_removal_on)}届满。"),
             self.subject.facts(),
             Text("列入期间，你单位将被依法实施信用约束措施。列入满一年，且已履行行政处罚义务、"
                  "消除不良影响、未再受到较重行政处罚的，可向本局申请提前移出。"),

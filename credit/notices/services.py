@@ -1,21 +1,17 @@
 """The notice archive: issue a document once per triggering event, number it, store it, find it.
 
-A notice is rendered in memory, its file written by SHA-256 under ``STORAGE_DIR/notices`` and its
-row added in the caller's transaction. If that transaction rolls back, the files it wrote are
-removed again, so a failed job leaves neither a row nor a file behind.
+A notice is rendered in memory, its file kept in the file store (``credit.files``) and its row
+added in the caller's transaction. If that transaction rolls back, the file goes with it, so a
+failed job leaves neither a row nor a file behind.
 """
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import os
 import re
 import secrets
-import tempfile
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -23,6 +19,7 @@ from sqlmodel import Session, select
 from credit.audit.actor import Actor
 from credit.audit.services import record_event
 from credit.clock import to_local
+from credit.files import FileStore
 from credit.notices import layout
 from credit.notices.kinds import KINDS, Kind
 from credit.notices.models import Notice
@@ -37,13 +34,17 @@ _NUMBERING_LOCK = 724_312  # PostgreSQL advisory lock class for per-kind numberi
 
 @dataclass(frozen=True)
 class NoticeSettings:
-    storage_dir: Path
+    files: FileStore
     authority: str
     public_base_url: str
+    # Terms the notices state (configuration, not text): the firm's objection window, the list period.
+    objection_working_days: int
+    listing_years: int
 
     @classmethod
     def from_config(cls, config: Mapping) -> "NoticeSettings":
-        return cls(Path(config["STORAGE_DIR"]), config["AUTHORITY_NAME"], config["PUBLIC_BASE_URL"].rstrip("/"))
+        return cls(FileStore(config["STORAGE_DIR"]), config["AUTHORITY_NAME"], config["PUBLIC_BASE_URL"].rstrip("/"),
+                   config["OBJECTION_WORKING_DAYS"], config["LISTING_YEARS"])
 
     def verify_url(self, code: str) -> str:
         return f"{self.public_base_url}/verify/{code}"
@@ -53,10 +54,6 @@ def current_settings() -> NoticeSettings:
     from flask import current_app
 
     return NoticeSettings.from_config(current_app.config)
-
-
-def notice_path(storage_dir: Path, sha256: str) -> Path:
-    return Path(storage_dir) / "notices" / sha256[:2] / f"{sha256}.pdf"
 
 
 def normalise_code(text: str) -> str | None:
@@ -89,32 +86,6 @@ def _next_serial(session: Session, kind: str, year: int) -> int:
     return (last or 0) + 1
 
 
-def _write_file(session: Session, storage_dir: Path, sha256: str, content: bytes) -> None:
-    target = notice_path(storage_dir, sha256)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    # Write then rename, so a reader never sees half a file.
-    with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as handle:
-        handle.write(content)
-    os.replace(handle.name, target)
-    _remove_on_rollback(session, target)
-
-
-def _remove_on_rollback(session: Session, path: Path) -> None:
-    written = session.info.get("notice_files")
-    if written is None:
-        written = session.info["notice_files"] = []
-        sa.event.listen(session, "after_commit", lambda s: s.info["notice_files"].clear())
-        sa.event.listen(session, "after_rollback", _remove_written)
-    written.append(path)
-
-
-def _remove_written(session: Session) -> None:
-    # Each file holds its own document number and code, so no other notice shares it.
-    for path in session.info["notice_files"]:
-        path.unlink(missing_ok=True)
-    session.info["notice_files"].clear()
-
-
 def issue(
     session: Session,
     settings: NoticeSettings,
@@ -142,7 +113,7 @@ def issue(
         verification_code=code, verify_url=settings.verify_url(code), recipient=document.recipient,
         blocks=document.blocks(),
     ))
-    sha256 = hashlib.sha256(content).hexdigest()
+    sha256 = settings.files.store(session, content)
     notice = Notice(
         kind=document.kind, event_key=event_key, subject_id=subject_id, recipient=document.recipient or "",
         year=issued_on.year, serial=serial, document_no=number, verification_code=code, issued_on=issued_on,
@@ -150,7 +121,6 @@ def issue(
     )
     session.add(notice)
     session.flush()
-    _write_file(session, settings.storage_dir, sha256, content)
     record_event(session, actor=actor.name, action="notice.issue", object_type="notice", object_id=notice.id,
                  data={"kind": notice.kind, "event_key": event_key, "document_no": number, "sha256": sha256,
                        "subject_id": subject_id}, now=now)

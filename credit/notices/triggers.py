@@ -7,7 +7,6 @@ the kinds already in ``kinds.py`` and the event-key scheme below.
 """
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections import Counter
 
@@ -18,6 +17,7 @@ from credit.audit.actor import Actor
 from credit.catalog.loader import Catalog, CatalogVersionSpec
 from credit.catalog.services import stored_version
 from credit.clock import LOCAL_TZ, to_local
+from credit.dates import Period
 from credit.listing.models import ListEntry
 from credit.notices.kinds import (
     CountedRecord, CreditReport, GradeChange, ListStatus, MonthlyReport, RemovalDecision, SubjectInfo,
@@ -87,15 +87,15 @@ def grade_changes(session: Session, today: dt.date) -> list[tuple[Assessment, st
     return [(a, before) for a, before in rows if a.grade != before]
 
 
-def grade_change_notice(session: Session, assessment: Assessment, previous_grade: str | None,
-                        versions: _Versions) -> GradeChange:
+def grade_change_notice(session: Session, settings: NoticeSettings, assessment: Assessment,
+                        previous_grade: str | None, versions: _Versions) -> GradeChange:
     version = versions[assessment.catalog_version]
     tier = version.tier_for(assessment.grade)
     return GradeChange(
         subject=subject_info(session.get(Subject, assessment.subject_id)), as_of=assessment.as_of,
         previous_grade=previous_grade, grade=assessment.grade, score=assessment.score, tier_label=tier.label,
         measures=tier.measures, catalog_version=version.version,
-        records=counted_records(session, assessment, version),
+        records=counted_records(session, assessment, version), objection_working_days=settings.objection_working_days,
     )
 
 
@@ -113,7 +113,7 @@ def issue_grade_change_notices(session: Session, settings: NoticeSettings, now: 
         key = grade_change_key(assessment.subject_id, assessment.as_of, assessment.grade)
         if key in done:
             continue
-        issue(session, settings, grade_change_notice(session, assessment, before, versions), event_key=key,
+        issue(session, settings, grade_change_notice(session, settings, assessment, before, versions), event_key=key,
               subject_id=assessment.subject_id, actor=SCHEDULER, now=now)
         issued += 1
     return issued
@@ -179,16 +179,6 @@ def issue_credit_report(session: Session, settings: NoticeSettings, catalog: Cat
 # Monthly supervision report
 
 
-def month_end(first: dt.date) -> dt.date:
-    return first.replace(day=calendar.monthrange(first.year, first.month)[1])
-
-
-def months_back(first: dt.date, count: int) -> list[dt.date]:
-    """The ``count`` months ending with ``first``'s month, oldest first."""
-    index = first.year * 12 + first.month - 1
-    return [dt.date(i // 12, i % 12 + 1, 1) for i in range(index - count + 1, index + 1)]
-
-
 def grade_counts(session: Session, day: dt.date) -> Counter:
     """Subjects by grade in their latest assessment on or before ``day``."""
     latest = (
@@ -208,15 +198,16 @@ def _count(session: Session, query) -> int:
 
 
 def monthly_report(session: Session, catalog: Catalog, month: dt.date) -> MonthlyReport:
-    first, last = month.replace(day=1), month_end(month)
-    months = months_back(first, 12)
+    period = Period.month(month)
+    first, last = period.first, period.last
+    months = period.last_n(12)
     version = catalog.in_force(last)
     grades = [band.grade for band in version.grades]
-    trend = [grade_counts(session, month_end(m)) for m in months]
+    trend = [grade_counts(session, m.last) for m in months]
     entry = ListEntry.__table__.c
 
-    def list_count(column, m: dt.date) -> int:
-        return _count(session, select(entry.id).where(column >= m, column <= month_end(m)))
+    def list_count(column, m: Period) -> int:
+        return _count(session, select(entry.id).where(column >= m.first, column <= m.last))
 
     listed_now = _count(session, select(entry.id).where(
         entry.listed_on <= last, sa.or_(entry.removed_on.is_(None), entry.removed_on > last)))
@@ -234,7 +225,7 @@ def monthly_report(session: Session, catalog: Catalog, month: dt.date) -> Monthl
     ]
     return MonthlyReport(
         month=first, key_figures=key_figures, grades=grades, grade_distribution=dict(trend[-1]),
-        months=[f"{m.year}-{m.month:02d}" for m in months],
+        months=[str(m) for m in months],
         grade_trend={g: [counts.get(g, 0) for counts in trend] for g in grades},
         list_added=[list_count(entry.listed_on, m) for m in months],
         list_removed=[list_count(entry.removed_on, m) for m in months],
@@ -243,8 +234,8 @@ def monthly_report(session: Session, catalog: Catalog, month: dt.date) -> Monthl
 
 def issue_monthly_report(session: Session, settings: NoticeSettings, catalog: Catalog, now: dt.datetime) -> Notice:
     """The report on the month before ``now`` (the job runs on the 1st)."""
-    previous = to_local(now).date().replace(day=1) - dt.timedelta(days=1)
-    report = monthly_report(session, catalog, previous)
-    notice, _new = issue(session, settings, report, event_key=f"monthly-report:{previous:%Y-%m}", subject_id=None,
+    previous = Period.month(to_local(now).date()).offset(-1)
+    report = monthly_report(session, catalog, previous.first)
+    notice, _new = issue(session, settings, report, event_key=f"monthly-report:{previous}", subject_id=None,
                          actor=SCHEDULER, now=now)
     return notice

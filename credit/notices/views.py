@@ -12,7 +12,7 @@ from credit.audit.actor import Actor
 from credit.context import current, db
 from credit.notices.kinds import KINDS
 from credit.notices.models import Notice
-from credit.notices.services import NoticeFilter, current_settings, find_by_code, normalise_code, notice_path, search
+from credit.notices.services import NoticeFilter, current_settings, find_by_code, normalise_code, search
 from credit.notices.triggers import issue_credit_report
 from credit.paging import Page
 from credit.subjects.models import Subject
@@ -55,7 +55,7 @@ def index():
 @requires(NOTICE_VIEW)
 def download(notice_id: int):
     notice = require(NOTICE_VIEW, db().get(Notice, notice_id))
-    path = notice_path(current_settings().storage_dir, notice.sha256)
+    path = current().files.path(notice.sha256)
     if not path.is_file():
         current_app.logger.error("notice %s: file %s is missing", notice.id, path)
         abort(404)

@@ -43,7 +43,7 @@ def issue_notices(session: Session, now: dt.datetime) -> str:
 
 
 def expiry_sweep(session: Session, now: dt.datetime) -> str:
-    """List entries whose three years are over are removed (a status change) and their subjects re-graded.
+    """List entries whose period is over are removed (a status change) and their subjects re-graded.
 
     The only dated deadline stored today; case and objection deadlines join when those exist.
     """
@@ -54,7 +54,7 @@ def expiry_sweep(session: Session, now: dt.datetime) -> str:
     ).all()
     for entry in entries:
         entry.status, entry.removed_on, entry.removal_authority = "removed", entry.planned_removal_on, authority
-        entry.removal_reason = "列入期限（三年）已届满，依据《市场监督管理严重违法失信名单管理办法》移出名单并停止公示。"
+        entry.removal_reason = "列入期限已届满，依据《市场监督管理严重违法失信名单管理办法》移出名单并停止公示。"
         session.add(entry)
         record_event(session, actor=SCHEDULER.name, action="list_entry.expire", object_type="list_entry",
                      object_id=entry.id, data={"subject_id": entry.subject_id, "removed_on": entry.removed_on}, now=now)

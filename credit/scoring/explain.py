@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from credit.catalog.loader import CatalogVersionSpec, RuleSpec, TierSpec, add_years
+from credit.catalog.loader import CatalogVersionSpec, RuleSpec, TierSpec
 from credit.catalog.services import stored_version
+from credit.dates import add_years
 from credit.scoring.engine import ContributionRow, contributions, latest_assessment
 from credit.scoring.models import Assessment
 

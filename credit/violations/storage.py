@@ -1,19 +1,14 @@
-"""Evidence files: type checked by content, size bounded, stored once by SHA-256 outside any static folder.
-
-The file lands in ``STORAGE_DIR/evidence/ab/abcdef...`` before the transaction commits; if the
-transaction then fails, the file stays unreferenced, which is harmless because a later upload of
-the same content reuses it and nothing serves a file without its Evidence row.
+"""Evidence files: type checked by content, size bounded, kept in the file store (``credit.files``)
+by SHA-256, so a transaction that fails leaves no file behind.
 """
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import os
-import tempfile
+import io
 import unicodedata
 import zipfile
 from collections.abc import Iterable
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from typing import BinaryIO, Protocol
 
 from sqlmodel import Session, select
@@ -21,9 +16,10 @@ from sqlmodel import Session, select
 from credit.audit.actor import Actor
 from credit.audit.services import record_event
 from credit.errors import InvalidInput, NotAllowed
+from credit.files import FileStore
 from credit.violations.models import Evidence, Record
 
-CHUNK = 1024 * 1024
+MB = 1024 * 1024
 # content type -> the extensions a download name may keep
 TYPES = {
     "application/pdf": (".pdf",),
@@ -45,10 +41,9 @@ class Upload(Protocol):
     stream: BinaryIO
 
 
-def sniff(path: Path) -> str | None:
-    """The content type of the file from its first bytes (and, for Office files, the zip parts)."""
-    with open(path, "rb") as handle:
-        head = handle.read(8)
+def sniff(data: bytes) -> str | None:
+    """The content type of a file from its first bytes (and, for Office files, the zip parts)."""
+    head = data[:8]
     if head.startswith(b"%PDF-"):
         return "application/pdf"
     if head.startswith(b"\xff\xd8\xff"):
@@ -57,7 +52,7 @@ def sniff(path: Path) -> str | None:
         return "image/png"
     if head.startswith(b"PK\x03\x04"):
         try:
-            with zipfile.ZipFile(path) as archive:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 names = set(archive.namelist())
         except zipfile.BadZipFile:
             return None
@@ -77,53 +72,26 @@ def display_name(filename: str | None, content_type: str) -> str:
     return stem if stem.lower().endswith(extensions) else stem + extensions[0]
 
 
-def evidence_path(storage_dir: Path, sha256: str) -> Path:
-    return Path(storage_dir) / "evidence" / sha256[:2] / sha256
-
-
-def _receive(stream: BinaryIO, folder: Path, max_bytes: int) -> tuple[Path, str, int]:
-    """Copy the upload to a temporary file, hashing it, and stop as soon as it is too large."""
-    folder.mkdir(parents=True, exist_ok=True)
-    handle = tempfile.NamedTemporaryFile(dir=folder, delete=False)
-    digest, size = hashlib.sha256(), 0
-    try:
-        with handle:
-            while chunk := stream.read(CHUNK):
-                size += len(chunk)
-                if size > max_bytes:
-                    raise InvalidInput(
-                        f"文件超过 {max_bytes // CHUNK} MB 的上限", f"the file is larger than {max_bytes // CHUNK} MB",
-                        "evidence")
-                digest.update(chunk)
-                handle.write(chunk)
-    except BaseException:
-        os.unlink(handle.name)
-        raise
-    return Path(handle.name), digest.hexdigest(), size
-
-
-def store_evidence(session: Session, storage_dir: Path, record: Record, upload: Upload, actor: Actor,
+def store_evidence(session: Session, files: FileStore, record: Record, upload: Upload, actor: Actor,
                    now: dt.datetime, max_bytes: int) -> Evidence:
     """Check and store one file and attach it to a record that is still awaiting review."""
     if record.status != "draft":
         raise NotAllowed("只能为待审核的记录补充证据", "evidence can only be added while the record awaits review",
                          "evidence")
-    temporary, sha256, size = _receive(upload.stream, Path(storage_dir) / "tmp", max_bytes)
-    try:
-        if size == 0:
-            raise InvalidInput("上传的文件是空的", "the uploaded file is empty", "evidence")
-        content_type = sniff(temporary)
-        if content_type is None:
-            raise InvalidInput(
-                f"文件“{_clean(upload.filename)}”的类型不受支持：只接受 PDF、JPEG、PNG、DOCX、XLSX（按文件内容判断，不看扩展名）",
-                f"unsupported type of {_clean(upload.filename)!r}: only PDF, JPEG, PNG, DOCX and XLSX are accepted (judged by content, not name)",
-                "evidence")
-        target = evidence_path(storage_dir, sha256)
-        if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
+    # One byte more than allowed is enough to tell that a file is too large.
+    data = upload.stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise InvalidInput(f"文件超过 {max_bytes // MB} MB 的上限", f"the file is larger than {max_bytes // MB} MB",
+                           "evidence")
+    if not data:
+        raise InvalidInput("上传的文件是空的", "the uploaded file is empty", "evidence")
+    content_type = sniff(data)
+    if content_type is None:
+        raise InvalidInput(
+            f"文件“{_clean(upload.filename)}”的类型不受支持：只接受 PDF、JPEG、PNG、DOCX、XLSX（按文件内容判断，不看扩展名）",
+            f"unsupported type of {_clean(upload.filename)!r}: only PDF, JPEG, PNG, DOCX and XLSX are accepted (judged by content, not name)",
+            "evidence")
+    sha256, size = files.store(session, data), len(data)
     existing = session.exec(select(Evidence).where(Evidence.record_id == record.id, Evidence.sha256 == sha256)).first()
     if existing is not None:
         return existing
@@ -137,8 +105,8 @@ def store_evidence(session: Session, storage_dir: Path, record: Record, upload: 
     return evidence
 
 
-def attach_evidence(session: Session, storage_dir: Path, record: Record, uploads: Iterable[Upload], actor: Actor,
+def attach_evidence(session: Session, files: FileStore, record: Record, uploads: Iterable[Upload], actor: Actor,
                     now: dt.datetime, max_bytes: int) -> list[Evidence]:
     """Store every non-empty upload of a form; the first bad file stops all (the caller rolls back)."""
-    return [store_evidence(session, storage_dir, record, upload, actor, now, max_bytes)
+    return [store_evidence(session, files, record, upload, actor, now, max_bytes)
             for upload in uploads if upload and upload.filename]

@@ -17,7 +17,7 @@ from credit.violations.forms import EVIDENCE_HELP, DecisionForm, EvidenceForm, R
 from credit.violations.models import CATEGORIES, Evidence
 from credit.violations.queries import RecordDetail, record_detail, review_queue
 from credit.violations.services import STATUS_LABELS, TRANSITIONS, RecordInput, record_violation, transition
-from credit.violations.storage import attach_evidence, evidence_path
+from credit.violations.storage import attach_evidence
 from credit.web.forms import submit
 from credit.web.i18n import is_chinese
 
@@ -81,7 +81,7 @@ def new(subject_id: int):
         data = RecordInput(form.rule_code.data, form.decision_date.data, form.document_no.data or "",
                            form.authority.data, form.facts.data, form.category.data or None)
         record = record_violation(db(), ctx.catalog, subject, data, actor, now, today)
-        attach_evidence(db(), ctx.storage_dir, record, form.evidence.data or [], actor, now, _max_bytes())
+        attach_evidence(db(), ctx.files, record, form.evidence.data or [], actor, now, _max_bytes())
         return record
 
     record, status = submit(form, save)
@@ -102,7 +102,7 @@ def show(record_id: int):
 def add_evidence(record_id: int):
     detail = _detail(record_id, RECORD_WRITE)
     form, ctx = EvidenceForm(), current()
-    added, status = submit(form, lambda: attach_evidence(db(), ctx.storage_dir, detail.record, form.evidence.data,
+    added, status = submit(form, lambda: attach_evidence(db(), ctx.files, detail.record, form.evidence.data,
                                                          Actor.of(current_user), ctx.clock.now(), _max_bytes()))
     if added:
         flash(_("The evidence was added."), "success")
@@ -135,7 +135,7 @@ def review():
 @requires(EVIDENCE_VIEW)
 def download(evidence_id: int):
     evidence = require(EVIDENCE_VIEW, db().get(Evidence, evidence_id))
-    path = evidence_path(current().storage_dir, evidence.sha256)
+    path = current().files.path(evidence.sha256)
     if not path.is_file():
         current_app.logger.error("evidence %s: file %s is missing", evidence.id, path)
         abort(404)

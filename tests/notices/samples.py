@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from credit.dates import add_years
 from credit.notices import kinds
 
 AGENCY = kinds.SubjectInfo("淮南市淮河专利代理事务所（普通合伙）", "91340403MA2N0B7X4L", "专利代理机构", "田家庵区", "李明")
@@ -16,18 +17,19 @@ DAY = dt.date(2026, 11, 26)
 
 
 def grade_change() -> kinds.GradeChange:
-    return kinds.GradeChange(AGENCY, dt.date(2026, 11, 25), "B", "C", 78, "关注", "指导、跟踪回访", "2020.1", RECORDS)
+    return kinds.GradeChange(AGENCY, dt.date(2026, 11, 25), "B", "C", 78, "关注", "指导、跟踪回访", "2020.1", RECORDS, 15)
 
 
 SAMPLES: dict[str, tuple[kinds.Kind, list[str]]] = {
     # kind -> (document, strings its text must contain)
-    "grade_change": (grade_change(), ["信用等级告知书", "信用等级由B级调整为C级", "二〇二六年十一月二十五日", "代理非正常专利申请"]),
+    "grade_change": (grade_change(), ["信用等级告知书", "信用等级由B级调整为C级", "二〇二六年十一月二十五日", "代理非正常专利申请",
+                                      "15个工作日内"]),
     "listing_prior": (kinds.ListingPriorNotice(AGENCY, "你单位2026年多次代理非正常专利申请。", "《市场监督管理严重违法失信名单管理办法》第十条",
                                                dt.date(2027, 1, 8), True),
-                      ["事先告知书", "陈述、申辩和要求听证", "暂按周末计算"]),
+                      ["事先告知书", "陈述、申辩和要求听证", "暂按周末和法定节假日计算"]),
     "listing_decision": (kinds.ListingDecision(AGENCY, "SD-2026-000123", "你单位出租出借资质。", "《市场监督管理严重违法失信名单管理办法》",
-                                               DAY, dt.date(2029, 11, 26)),
-                         ["列入严重失信主体名单决定书", "SD-2026-000123", "二〇二九年十一月二十六日"]),
+                                               DAY, add_years(DAY, 3), 3),
+                         ["列入严重失信主体名单决定书", "SD-2026-000123", "列入期限3年", "二〇二九年十一月二十六日"]),
     "removal_decision": (kinds.RemovalDecision(AGENCY, "SD-2023-000007", dt.date(2023, 11, 26), DAY, "列入期限已届满。"),
                          ["移出严重失信主体名单决定书", "SD-2023-000007"]),
     "rectification_order": (kinds.RectificationOrder(AGENCY, "淮知蓝天〔2026〕第0012号", "你单位通过网络平台以不正当手段招揽业务。",

@@ -29,7 +29,7 @@ def test_an_event_issues_one_notice_stored_once_by_hash(session, settings, clock
 
     assert (new, new_again) == (True, False) and again.id == first.id
     assert session.exec(select(Notice)).all() == [first]
-    content = services.notice_path(settings.storage_dir, first.sha256).read_bytes()
+    content = settings.files.path(first.sha256).read_bytes()
     assert hashlib.sha256(content).hexdigest() == first.sha256 and len(content) == first.size
     text = pdfcheck.text(content)
     assert first.document_no in text and services.normalise_code(first.verification_code) in text.replace("-", "")
@@ -52,7 +52,7 @@ def test_numbers_run_per_kind_and_year_without_gaps(session, settings, clock):
 
 def test_a_rolled_back_notice_leaves_no_number_and_no_file(session, settings, clock):
     notice, _ = issue(session, settings, "grade_change", "g1", clock.now())
-    path = services.notice_path(settings.storage_dir, notice.sha256)
+    path = settings.files.path(notice.sha256)
     assert path.exists()
     session.rollback()
 

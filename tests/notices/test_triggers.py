@@ -10,7 +10,6 @@ from credit.clock import LOCAL_TZ
 from credit.listing.models import ListEntry
 from credit.notices import triggers
 from credit.notices.models import Notice
-from credit.notices.services import notice_path
 from credit.scoring.engine import recompute_subject
 from tests.notices import pdfcheck
 
@@ -43,10 +42,10 @@ def test_a_grade_change_issues_one_notice(session, settings, assess, make_subjec
         (falling.id, f"grade-change:{falling.id}:{days_before(3)}:A"),
         (falling.id, f"grade-change:{falling.id}:{days_before(2)}:B"),
     ]
-    text = pdfcheck.text(notice_path(settings.storage_dir, issued[-1].sha256).read_bytes())
+    text = pdfcheck.text(settings.files.path(issued[-1].sha256).read_bytes())
     for phrase in ("下滑代理所", "信用等级由A级调整为B级", "评分为80分", "警告或罚款", "一般"):
         assert phrase in text, phrase
-    first = pdfcheck.text(notice_path(settings.storage_dir, issued[0].sha256).read_bytes())
+    first = pdfcheck.text(settings.files.path(issued[0].sha256).read_bytes())
     assert "信用等级评定为A级" in first and "评价期内无计入评价的记录" in first
 
 
@@ -82,7 +81,7 @@ def test_an_expired_list_entry_gets_its_removal_decision(session, settings, make
     assert triggers.issue_removal_notices(session, settings, NIGHT) == 1
     assert triggers.issue_removal_notices(session, settings, NIGHT) == 0
     notice = notices(session, "removal_decision")[0]
-    text = pdfcheck.text(notice_path(settings.storage_dir, notice.sha256).read_bytes())
+    text = pdfcheck.text(settings.files.path(notice.sha256).read_bytes())
     assert "SD-2023-000001" in text and "移出严重失信主体名单" in text and "期满代理所" in text
 
 
@@ -96,7 +95,7 @@ def test_the_credit_report_is_issued_once_per_assessment(session, settings, ctx,
     session.commit()
 
     assert first.id == again.id and first.kind == "credit_report"
-    text = pdfcheck.text(notice_path(settings.storage_dir, first.sha256).read_bytes())
+    text = pdfcheck.text(settings.files.path(first.sha256).read_bytes())
     for phrase in ("知识产权信用报告", "报告企业", "故意侵犯知识产权受行政处罚", "未被列入严重失信主体名单"):
         assert phrase in text, phrase
 
@@ -121,7 +120,7 @@ def test_the_monthly_report_counts_and_charts_the_month(session, settings, ctx, 
 
     notice = triggers.issue_monthly_report(session, settings, ctx.catalog, dt.datetime(2026, 11, 1, 6, tzinfo=LOCAL_TZ))
     assert notice.event_key == "monthly-report:2026-10" and notice.subject_id is None
-    pdf = notice_path(settings.storage_dir, notice.sha256).read_bytes()
+    pdf = settings.files.path(notice.sha256).read_bytes()
     text = pdfcheck.text(pdf)
     for phrase in ("知识产权信用监管月度报告", "2026年10月", "信用等级分布", "近十二个月列入与移出", "各信用等级主体数"):
         assert phrase in text, phrase

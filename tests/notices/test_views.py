@@ -81,7 +81,7 @@ def test_staff_browse_filter_and_download(client, login_as, issued):
 
 def test_a_notice_whose_file_is_lost_is_a_404_not_a_500(client, login_as, issued, settings):
     notice = issued()[0]
-    services.notice_path(settings.storage_dir, notice.sha256).unlink()
+    settings.files.path(notice.sha256).unlink()
     login_as("inspector")
     assert client.get(f"/notices/{notice.id}.pdf").status_code == 404
 

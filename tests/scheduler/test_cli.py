@@ -52,7 +52,8 @@ def test_a_failed_run_exits_non_zero_with_the_reason(runner, monkeypatch):
     assert result.exit_code == 1 and "ZeroDivisionError" in result.output
 
 
-def test_two_scheduler_processes_issue_each_notice_once(app, session, graded_subjects, database_url, tmp_path):
+def test_two_scheduler_processes_issue_each_notice_once(app, session, graded_subjects, database_url, tmp_path,
+                                                        stored_files):
     """Two processes run the real job runner for the same due time against the same database."""
     graded_subjects(12)
     env = {**os.environ, "DATABASE_URL": database_url, "CREDIT_STORAGE_DIR": str(app.config["STORAGE_DIR"]),
@@ -70,4 +71,4 @@ def test_two_scheduler_processes_issue_each_notice_once(app, session, graded_sub
     assert len(notices) == 12 and len({n.event_key for n in notices}) == 12
     assert sorted(n.serial for n in notices) == list(range(1, 13))
     assert len(session.exec(select(JobRun)).all()) == 1
-    assert len(list((app.config["STORAGE_DIR"] / "notices").rglob("*.pdf"))) == 12
+    assert len(stored_files()) == 12

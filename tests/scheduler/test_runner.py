@@ -7,6 +7,7 @@ import pytest
 from sqlmodel import select
 
 from credit.clock import LOCAL_TZ, to_local
+from credit.dates import add_years
 from credit.notices.models import Notice
 from credit.scheduler import jobs, runner
 from credit.scheduler.models import JobRun
@@ -21,11 +22,6 @@ def local(*args) -> dt.datetime:
 def runs(session) -> list[JobRun]:
     session.expire_all()
     return list(session.exec(select(JobRun).order_by(JobRun.scheduled_for, JobRun.job)).all())
-
-
-def stored_files(app) -> list:
-    folder = app.config["STORAGE_DIR"] / "notices"
-    return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
 
 
 @pytest.mark.parametrize("now, expected", [
@@ -55,7 +51,8 @@ def test_a_run_is_claimed_once_per_scheduled_time(app, session, graded_subjects)
     assert len(session.exec(select(Notice)).all()) == 3
 
 
-def test_a_job_failing_half_way_leaves_nothing_and_succeeds_when_rerun(app, session, graded_subjects, monkeypatch):
+def test_a_job_failing_half_way_leaves_nothing_and_succeeds_when_rerun(app, session, graded_subjects, monkeypatch,
+                                                                      stored_files):
     graded_subjects(3)
 
     def broken(*_args):
@@ -68,7 +65,7 @@ def test_a_job_failing_half_way_leaves_nothing_and_succeeds_when_rerun(app, sess
     assert failed.status == "failed" and "disk full" in failed.summary
     [run] = runs(session)
     assert run.status == "failed" and "RuntimeError" in run.traceback and "issue_removal_notices" not in run.summary
-    assert session.exec(select(Notice)).all() == [] and stored_files(app) == []
+    assert session.exec(select(Notice)).all() == [] and stored_files() == []
 
     monkeypatch.undo()
     with app.app_context():
@@ -77,7 +74,7 @@ def test_a_job_failing_half_way_leaves_nothing_and_succeeds_when_rerun(app, sess
     [run] = runs(session)
     assert (run.status, run.attempts, run.traceback) == ("succeeded", 2, "")
     notices = session.exec(select(Notice).order_by(Notice.serial)).all()
-    assert [n.serial for n in notices] == [1, 2, 3] and len(stored_files(app)) == 3
+    assert [n.serial for n in notices] == [1, 2, 3] and len(stored_files()) == 3
 
 
 def test_catch_up_runs_each_missed_job_once(app, session, graded_subjects, clock):
@@ -119,7 +116,7 @@ def test_the_expiry_sweep_removes_entries_whose_period_is_over(app, session, mak
     subject = make_subject()
     for entry_id, planned in (("SD-2023-000001", dt.date(2026, 11, 26)), ("SD-2024-000002", dt.date(2027, 3, 1))):
         session.add(ListEntry(id=entry_id, subject_id=subject.id, status="listed", reason="挂证", legal_basis="第十条",
-                              authority="淮南市市场监督管理局", decision_no="1", listed_on=planned.replace(year=planned.year - 3),
+                              authority="淮南市市场监督管理局", decision_no="1", listed_on=add_years(planned, -3),
                               planned_removal_on=planned))
     session.commit()
     with app.app_context():

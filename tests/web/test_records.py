@@ -12,7 +12,7 @@ from credit.audit.actor import Actor
 from credit.scoring.engine import latest_assessment
 from credit.violations.models import Evidence, Record, RecordEvent
 from credit.violations.services import RecordInput, record_violation
-from credit.violations.storage import display_name, evidence_path
+from credit.violations.storage import display_name
 
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 64
@@ -65,11 +65,6 @@ def record_as_inspector(login_as, post_form, agency, session):
     return make
 
 
-def stored_files(app) -> list:
-    folder = app.config["STORAGE_DIR"] / "evidence"
-    return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
-
-
 # -- recording ------------------------------------------------------------------------------------
 
 
@@ -83,15 +78,15 @@ def test_record_types_come_from_the_catalog_filtered_by_the_subjects_kind(client
     assert 'value="淮南市市场监督管理局（知识产权局）"' in page  # the authority defaults to the bureau
 
 
-def test_an_inspector_records_a_violation_with_evidence_stored_by_hash(app, client, record_as_inspector, session,
-                                                                       agency):
+def test_an_inspector_records_a_violation_with_evidence_stored_by_hash(ctx, client, record_as_inspector, session,
+                                                                       agency, stored_files):
     record, inspector = record_as_inspector()
     assert (record.status, record.rule_code, record.category, record.recorded_by_id) == (
         "draft", "PA-PENALTY", "patent", inspector.id)
     [evidence] = session.exec(select(Evidence)).all()
     assert (evidence.filename, evidence.content_type, evidence.size) == ("处罚决定书.pdf", "application/pdf", len(PDF))
-    path = evidence_path(app.config["STORAGE_DIR"], evidence.sha256)
-    assert path.read_bytes() == PDF and stored_files(app) == [path]
+    path = ctx.files.path(evidence.sha256)
+    assert path.read_bytes() == PDF and stored_files() == [path]
     assert "static" not in str(path)
     page = client.get(f"/records/{record.id}").get_data(as_text=True)
     assert "待审核" in page and "处罚决定书.pdf" in page
@@ -99,11 +94,11 @@ def test_an_inspector_records_a_violation_with_evidence_stored_by_hash(app, clie
     assert latest_assessment(session, agency.id) is None
 
 
-def test_the_same_content_is_stored_once(app, record_as_inspector, session):
+def test_the_same_content_is_stored_once(record_as_inspector, session, stored_files):
     record_as_inspector()
     record_as_inspector(name="副本.pdf", document_no="淮市监罚〔2026〕8号")
     assert len(session.exec(select(Evidence)).all()) == 2
-    assert len(stored_files(app)) == 1
+    assert len(stored_files()) == 1
 
 
 @pytest.mark.parametrize("content, name, stored_as", [
@@ -129,7 +124,7 @@ def test_accepted_types_are_recognised_by_content(record_as_inspector, session, 
     (b"PK\x03\x04broken", "broken.xlsx"),
     (b"", "empty.pdf"),
 ])
-def test_a_disallowed_upload_is_refused_and_changes_nothing(app, client, login_as, post_form, agency, session,
+def test_a_disallowed_upload_is_refused_and_changes_nothing(client, login_as, post_form, agency, session, stored_files,
                                                             content, name):
     login_as("inspector")
     response = post_form(f"/subjects/{agency.id}/records/new", {**form(), "evidence": upload(content, name)},
@@ -138,10 +133,11 @@ def test_a_disallowed_upload_is_refused_and_changes_nothing(app, client, login_a
     message = errors_of(response.get_data(as_text=True), "evidence")
     assert "类型不受支持" in message or "是空的" in message
     assert records(session) == [] and session.exec(select(Evidence)).all() == []
-    assert stored_files(app) == [] and list((app.config["STORAGE_DIR"] / "tmp").iterdir()) == []
+    assert stored_files() == []
 
 
-def test_a_file_over_the_configured_size_is_refused_with_a_message(app, login_as, post_form, agency, session):
+def test_a_file_over_the_configured_size_is_refused_with_a_message(app, login_as, post_form, agency, session,
+                                                                   stored_files):
     app.config["MAX_UPLOAD_MB"] = 1
     login_as("inspector")
     big = PDF + b"0" * (1024 * 1024)
@@ -149,7 +145,19 @@ def test_a_file_over_the_configured_size_is_refused_with_a_message(app, login_as
                          content_type="multipart/form-data")
     assert response.status_code == 400
     assert "文件超过 1 MB 的上限" in errors_of(response.get_data(as_text=True), "evidence")
-    assert records(session) == [] and stored_files(app) == []
+    assert records(session) == [] and stored_files() == []
+
+
+def test_a_form_refused_for_its_second_file_keeps_not_even_the_first(login_as, post_form, agency, session,
+                                                                      stored_files):
+    login_as("inspector")
+    response = post_form(f"/subjects/{agency.id}/records/new",
+                         {**form(), "evidence": [upload(PDF, "处罚决定书.pdf"), upload(EXE, "附件.pdf")]},
+                         content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "类型不受支持" in errors_of(response.get_data(as_text=True), "evidence")
+    # The PDF was stored before the second file was refused; the rollback took it away again.
+    assert records(session) == [] and session.exec(select(Evidence)).all() == [] and stored_files() == []
 
 
 def test_a_request_over_the_server_limit_is_413_in_chinese(app, login_as, post_form, agency, session):
