@@ -43,6 +43,7 @@ def reassess(
     as_of = clock.today() if as_of is None else as_of
     ids = None if subject_ids is None else sorted(set(subject_ids))
     count = recompute(session, catalog, as_of, now, ids)
+    # After the long statement: on PostgreSQL the audit event takes the chain's lock until commit.
     record_event(session, actor=SCORING.name, action="assessment.reassess", object_type="assessment",
                  object_id=as_of.isoformat(), data={"reason": reason, "as_of": as_of, "subjects": count,
                                                     "subject_ids": ids}, now=now)
