@@ -4,10 +4,11 @@ Imports stream: rows are checked one by one and written a batch at a time, so a 
 holds memory flat. Like every service they never commit: after each batch they call the job's
 ``commit_batch``, where the caller commits (``credit import`` does, on its session from the app's
 factory, so a long import keeps what it finished; a caller that passes nothing gets one
-transaction). Whether a failed import should keep its finished batches is for a later decision. A bad row never stops the good ones: it is handed to
-``on_reject`` with its line, field and reason. A row whose sender id (USCC for subjects, ``id``
-for records) is known updates what is stored and is counted as unchanged when nothing differs,
-so importing the same file twice changes nothing. Every change is an audit event.
+transaction). Whether a failed import should keep its finished batches is for a later decision.
+A bad row never stops the good ones: it is handed to ``on_reject`` with its line, field and
+reason. A row whose sender id (USCC for subjects, ``id`` for records) is known updates what is
+stored and is counted as unchanged when nothing differs, so importing the same file twice
+changes nothing. Every change is an audit event.
 """
 from __future__ import annotations
 
