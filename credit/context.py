@@ -3,16 +3,18 @@ working calendar and the file store."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app, g
+from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
 from credit.catalog.loader import Catalog, load_catalog
 from credit.clock import Clock
 from credit.dates import WorkingCalendar, load_calendar
-from credit.db import import_models, make_engine
+from credit.db import import_models, make_engine, session_factory
 from credit.files import FileStore
 
 
@@ -37,15 +39,23 @@ class CreditContext:
         """Working days for deadlines; a year an admin adds under rules/calendar counts at once."""
         return load_calendar(self.rules_dir / "calendar")
 
+    @cached_property
+    def sessions(self) -> sessionmaker[Session]:
+        """The app's session factory: requests, CLI commands and job runs all open sessions here."""
+        return session_factory(self.engine)
+
 
 def current() -> CreditContext:
     return current_app.extensions["credit"]
 
 
 def db() -> Session:
-    """The request's (or CLI command's) session, closed when the app context ends."""
+    """The request's (or CLI command's) session, closed when the app context ends.
+
+    The view or command commits it; services only add to it.
+    """
     if "db_session" not in g:
-        g.db_session = Session(current().engine, expire_on_commit=False)
+        g.db_session = current().sessions()
     return g.db_session
 
 

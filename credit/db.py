@@ -1,4 +1,9 @@
-"""Engine and session handling: one way to open a session, for views, CLI and scheduler jobs."""
+"""Engine and session handling: one way to open a session, for views, CLI and scheduler jobs.
+
+Sessions come only from ``session_factory`` (the app's is ``credit.context.current().sessions``).
+Services take a session and never commit: the request (views), the CLI command or the job runner
+that opened it decides, with ``session_scope`` or by calling ``commit()`` itself.
+"""
 from __future__ import annotations
 
 import contextlib
@@ -6,6 +11,7 @@ from collections.abc import Iterator
 
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import sessionmaker
 from sqlalchemy.sql.functions import GenericFunction
 from sqlmodel import Session, SQLModel
 
@@ -46,10 +52,16 @@ def make_engine(url: str, **kwargs) -> sa.Engine:
     return engine
 
 
+def session_factory(engine: sa.Engine) -> sessionmaker[Session]:
+    """The one way sessions are made. Loaded objects keep their values after a commit, so a page
+    or a command can still show what it just saved without reloading it."""
+    return sessionmaker(engine, class_=Session, expire_on_commit=False)
+
+
 @contextlib.contextmanager
-def session_scope(engine: sa.Engine) -> Iterator[Session]:
+def session_scope(sessions: sessionmaker[Session]) -> Iterator[Session]:
     """A unit of work: commit on success, roll back on error, always close."""
-    session = Session(engine, expire_on_commit=False)
+    session = sessions()
     try:
         yield session
         session.commit()

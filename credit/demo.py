@@ -6,7 +6,8 @@ a few thousand records from 2022 to today in proportions after the national Blue
 many light findings, fewer penalties, a few serious ones, some honours. The data goes in through
 the import services (audit events and all), a few records are then disputed or repaired through
 the record life cycle, and everyone is assessed at the end of each of the last twelve months and
-as of today. The same seed and date give the same data.
+as of today. The same seed and date give the same data. It is one transaction: a demo that fails
+half-way leaves nothing, so ``--if-empty`` loads it whole on the next try.
 """
 from __future__ import annotations
 
@@ -23,12 +24,13 @@ from sqlmodel import Session, select
 from credit.accounts.demo import create_demo_users
 from credit.audit.actor import Actor
 from credit.catalog.loader import Catalog
+from credit.clock import FixedClock
 from credit.context import current, db
 from credit.dates import Period
 from credit.exchange.formats import SourceRow
 from credit.exchange.services import ImportJob, Rejection, import_records, import_subjects
-from credit.scoring.engine import recompute
 from credit.scoring.models import Assessment
+from credit.scoring.services import reassess
 from credit.subjects.models import DISTRICTS, Subject
 from credit.subjects.services import synthetic_uscc
 from credit.violations.models import Record
@@ -221,11 +223,9 @@ def load_demo(session: Session, catalog: Catalog, now: dt.datetime, today: dt.da
                    else "主体提出异议 / the subject objected", repaired_on=repaired_on)
     # A year of month-end assessments before today, so grade charts and the monthly report's
     # trends have a history to show.
-    for month in Period.month(today).offset(-1).last_n(HISTORY_MONTHS):
-        recompute(session, catalog, month.last, now)
-    recompute(session, catalog, today, now)
+    for as_of in [*(month.last for month in Period.month(today).offset(-1).last_n(HISTORY_MONTHS)), today]:
+        reassess(session, FixedClock(now), catalog=catalog, subject_ids=None, as_of=as_of, reason="demo")
     create_demo_users(session, now)
-    session.commit()
     grades = session.execute(
         sa.select(Assessment.grade, sa.func.count()).where(Assessment.as_of == today).group_by(Assessment.grade)
     ).all()
@@ -242,6 +242,7 @@ def demo_command(if_empty: bool) -> None:
         click.echo("已有数据，未载入演示数据 / data present: demo data not loaded")
         return
     grades = load_demo(session, context.catalog, context.clock.now(), context.clock.today())
+    session.commit()
     subjects = session.scalar(sa.select(sa.func.count()).select_from(Subject))
     records = session.scalar(sa.select(sa.func.count()).select_from(Record))
     spread = "，".join(f"{grade} {grades[grade]}" for grade in sorted(grades))

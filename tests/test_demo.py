@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections import Counter
 
 import sqlalchemy as sa
 from sqlmodel import select
 
+from credit.audit.models import AuditEvent
 from credit.cli import main
 from credit.demo import generate
 from credit.scoring.models import Assessment
@@ -56,7 +58,32 @@ def test_demo_loads_every_grade_and_if_empty_leaves_existing_data_alone(runner, 
     # A year of month-end history before today, for the charts.
     dates = session.scalars(sa.select(Assessment.as_of).distinct().order_by(Assessment.as_of)).all()
     assert dates[0] == dt.date(2025, 11, 30) and dates[-2:] == [dt.date(2026, 10, 31), TODAY] and len(dates) == 13
+    # All of it through the one reassessment entry point: the import, each repair or objection, each date.
+    events = [(e.object_id, json.loads(e.data)) for e in session.exec(
+        select(AuditEvent).where(AuditEvent.action == "assessment.reassess").order_by(AuditEvent.id))]
+    with_records = session.scalar(sa.select(sa.func.count(sa.distinct(Record.subject_id))))
+    assert events[0][1]["reason"] == "import demo-records" and events[0][1]["subjects"] == with_records
+    changes = [data["reason"].split()[-1] for _day, data in events[1:-13]]
+    assert sorted(changes) == sorted(s for s in statuses.elements() if s in ("repaired", "disputed"))
+    assert [(day, data["reason"], data["subjects"]) for day, data in events[-13:]] == [
+        (day.isoformat(), "demo", 360) for day in dates]
 
     again = runner.invoke(main, ["demo", "--if-empty"])
     assert again.exit_code == 0 and "data present" in again.stdout
+    assert session.scalar(sa.select(sa.func.count()).select_from(Subject)) == 360
+
+
+def test_a_demo_failing_half_way_leaves_nothing_and_loads_whole_on_the_next_try(runner, session, monkeypatch):
+    def broken(*_args):
+        raise RuntimeError("disk full")
+
+    # The users come last, after the imports, the repairs and every assessment.
+    monkeypatch.setattr("credit.demo.create_demo_users", broken)
+    assert isinstance(runner.invoke(main, ["demo"]).exception, RuntimeError)
+    session.rollback()
+    for model in (Subject, Record, Assessment, AuditEvent):
+        assert session.scalar(sa.select(sa.func.count()).select_from(model)) == 0, model
+
+    monkeypatch.undo()
+    assert runner.invoke(main, ["demo", "--if-empty"]).exit_code == 0
     assert session.scalar(sa.select(sa.func.count()).select_from(Subject)) == 360

@@ -62,7 +62,8 @@ def _progress(rows, path: Path):
 
 
 def _run_import(path: Path, importer: Callable) -> None:
-    context = current()
+    """Run an import, committing after each batch: a long import keeps the batches it finished."""
+    context, session = current(), db()
     rejects_path = path.with_name(path.name + ".rejects.jsonl")
     # A rejects file left by an earlier run would describe rows that may have been fixed since.
     rejects_path.unlink(missing_ok=True)
@@ -79,10 +80,10 @@ def _run_import(path: Path, importer: Callable) -> None:
 
         job = services.ImportJob(
             source=path.name, actor=Actor(None, f"import:{path.name}"), now=context.clock.now(),
-            today=context.clock.today(), catalog=context.catalog, on_reject=on_reject,
+            today=context.clock.today(), catalog=context.catalog, on_reject=on_reject, commit_batch=session.commit,
         )
         with _progress(read_rows(path), path) as rows:
-            summary = importer(db(), rows, job)
+            summary = importer(session, rows, job)
     click.echo(
         f"{path.name}：新增 {summary.imported}，更新 {summary.updated}，未变 {summary.unchanged}，拒绝 {summary.rejected} / "
         f"imported {summary.imported}, updated {summary.updated}, unchanged {summary.unchanged}, "
@@ -192,7 +193,8 @@ def assess_command(as_of: dt.date | None, uscc: str | None, fmt: str) -> None:
     context, session = current(), db()
     as_of = as_of or context.clock.today()
     with _errors_exit():
-        subject_ids = services.assess(session, context.catalog, as_of, context.clock.now(), uscc)
+        subject_ids = services.assess(session, context.catalog, context.clock, as_of, uscc)
+        session.commit()
         results = services.assessment_results(session, as_of, subject_ids)
         if fmt == "json":
             # One array, written as it streams, so memory stays flat for every subject.

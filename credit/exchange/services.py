@@ -1,10 +1,14 @@
 """Data exchange with other departments (DESIGN section 11): bulk import, export, assessments.
 
-Imports stream: rows are checked one by one, written a batch at a time (one commit a batch), so a
-file of any size holds memory flat. A bad row never stops the good ones: it is handed to
-``on_reject`` with its line, field and reason. A row whose sender id (USCC for subjects, ``id``
-for records) is known updates what is stored and is counted as unchanged when nothing differs,
-so importing the same file twice changes nothing. Every change is an audit event.
+Imports stream: rows are checked one by one and written a batch at a time, so a file of any size
+holds memory flat. Like every service they never commit: after each batch they call the job's
+``commit_batch``, where the caller commits (``credit import`` does, on its session from the app's
+factory, so a long import keeps what it finished; a caller that passes nothing gets one
+transaction). Whether a failed import should keep its finished batches is for a later decision.
+A bad row never stops the good ones: it is handed to ``on_reject`` with its line, field and
+reason. A row whose sender id (USCC for subjects, ``id`` for records) is known updates what is
+stored and is counted as unchanged when nothing differs, so importing the same file twice
+changes nothing. Every change is an audit event.
 """
 from __future__ import annotations
 
@@ -19,11 +23,13 @@ from sqlmodel import Session, select
 from credit.audit.actor import Actor
 from credit.audit.services import record_events
 from credit.catalog.loader import Catalog
+from credit.clock import Clock, FixedClock
 from credit.db import refresh_statistics
 from credit.errors import InvalidInput, NotFound
 from credit.exchange.formats import SourceRow
-from credit.scoring.engine import contributions, recompute
+from credit.scoring.engine import contributions
 from credit.scoring.models import Assessment
+from credit.scoring.services import reassess
 from credit.subjects.models import Subject
 from credit.subjects.services import SubjectInput, find_by_uscc, validate_uscc
 from credit.violations.models import CATEGORIES, Record, RecordEvent
@@ -76,6 +82,9 @@ class ImportJob:
     today: dt.date
     catalog: Catalog
     on_reject: Callable[[Rejection], None]
+    # Called once a batch is written (and once after each batch of reassessments): the caller's
+    # commit point. The default keeps everything in the caller's one transaction.
+    commit_batch: Callable[[], None] = lambda: None
     batch_size: int = BATCH_SIZE
     summary: ImportSummary = field(default_factory=ImportSummary)
     _events: list[tuple[str, Any, dict]] = field(default_factory=list)
@@ -99,7 +108,7 @@ class ImportJob:
             for action, obj, data in self._events
         ], now=self.now)
         self._events.clear()
-        session.commit()
+        self.commit_batch()
 
 
 def _batches(rows: Iterable[SourceRow], size: int) -> Iterator[list[SourceRow]]:
@@ -277,7 +286,12 @@ def _status_change(record: Record, wanted: str) -> str | None:
 
 
 def import_records(session: Session, rows: Iterable[SourceRow], job: ImportJob) -> ImportSummary:
-    """Import already-decided findings, then reassess the subjects they touched as of today."""
+    """Import already-decided findings, then reassess the subjects they touched as of today.
+
+    Should a batch fail (or the file turn unreadable), the session's unfinished work is rolled
+    back and the subjects of the batches already handed to ``commit_batch`` are reassessed (and
+    handed over too) before the error is raised.
+    """
     touched: set[int] = set()
     committed: set[int] = set()
     try:
@@ -336,22 +350,25 @@ def import_records(session: Session, rows: Iterable[SourceRow], job: ImportJob) 
             job.write_batch(session)
             committed = set(touched)
     except BaseException:
-        # The batches before the failure are committed: their subjects must not keep stale grades.
+        # The batches handed to commit_batch are kept: their subjects must not keep stale grades.
+        # The unfinished batch is discarded first, so it is neither scored nor committed with them.
         session.rollback()
-        reassess(session, job.catalog, sorted(committed), job.today, job.now, job.batch_size)
+        _reassess_imported(session, job, committed)
         raise
-    reassess(session, job.catalog, sorted(touched), job.today, job.now, job.batch_size)
+    _reassess_imported(session, job, touched)
     return job.summary
 
 
-def reassess(session: Session, catalog: Catalog, subject_ids: list[int], today: dt.date, now: dt.datetime,
-             batch_size: int = BATCH_SIZE) -> None:
+def _reassess_imported(session: Session, job: ImportJob, subject_ids: set[int]) -> None:
+    """Reassess the subjects an import touched as of its day, a batch (and a commit) at a time."""
     # After a bulk load the planner's statistics still describe the tables before it; scoring
     # plans made from them loop over every record (2.7 s instead of 30 ms per 1,000 subjects).
     refresh_statistics(session, Record, Subject)
-    for start in range(0, len(subject_ids), batch_size):
-        recompute(session, catalog, today, now, subject_ids[start:start + batch_size])
-        session.commit()
+    ids = sorted(subject_ids)
+    for start in range(0, len(ids), job.batch_size):
+        reassess(session, FixedClock(job.now), catalog=job.catalog, subject_ids=ids[start:start + job.batch_size],
+                 as_of=job.today, reason=f"import {job.source}")
+        job.commit_batch()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -385,8 +402,9 @@ def record_rows(session: Session) -> Iterator[dict]:
         }
 
 
-def assess(session: Session, catalog: Catalog, as_of: dt.date, now: dt.datetime, uscc: str | None = None) -> list[int] | None:
-    """Compute and store the assessments as of a date for everyone or one subject.
+def assess(session: Session, catalog: Catalog, clock: Clock, as_of: dt.date | None = None,
+           uscc: str | None = None) -> list[int] | None:
+    """Compute and store the assessments as of a date (default today) for everyone or one subject.
 
     Returns the subject ids assessed (None: all). Raises NoCatalogInForce before the first
     catalog version and NotFound for an unregistered USCC.
@@ -398,8 +416,7 @@ def assess(session: Session, catalog: Catalog, as_of: dt.date, now: dt.datetime,
         if subject is None:
             raise NotFound(f"统一社会信用代码 {code} 对应的主体尚未登记", f"no subject is registered with USCC {code}", "uscc")
         subject_ids = [subject.id]
-    recompute(session, catalog, as_of, now, subject_ids)
-    session.commit()
+    reassess(session, clock, catalog=catalog, subject_ids=subject_ids, as_of=as_of, reason="credit assess")
     return subject_ids
 
 

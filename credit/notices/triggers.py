@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from credit.audit.actor import Actor
 from credit.catalog.loader import Catalog, CatalogVersionSpec
 from credit.catalog.services import stored_version
-from credit.clock import LOCAL_TZ, to_local
+from credit.clock import LOCAL_TZ, FixedClock, to_local
 from credit.dates import Period
 from credit.listing.models import ListEntry
 from credit.notices.kinds import (
@@ -24,8 +24,9 @@ from credit.notices.kinds import (
 )
 from credit.notices.models import Notice
 from credit.notices.services import NoticeSettings, issue
-from credit.scoring.engine import contributions, recompute_subject
+from credit.scoring.engine import contributions
 from credit.scoring.models import Assessment
+from credit.scoring.services import reassess
 from credit.subjects.models import DISTRICTS, SUBJECT_KINDS, Subject
 from credit.violations.models import Record
 
@@ -158,9 +159,11 @@ def issue_credit_report(session: Session, settings: NoticeSettings, catalog: Cat
                         now: dt.datetime) -> Notice:
     """Today's credit report of a subject: one per assessment, so asking twice gives the same report."""
     today = to_local(now).date()
-    assessment = session.exec(
-        select(Assessment).where(Assessment.subject_id == subject.id, Assessment.as_of == today)
-    ).first() or recompute_subject(session, catalog, subject.id, today, now)
+    todays = select(Assessment).where(Assessment.subject_id == subject.id, Assessment.as_of == today)
+    assessment = session.exec(todays).first()
+    if assessment is None:
+        reassess(session, FixedClock(now), catalog=catalog, subject_ids=[subject.id], reason="credit report")
+        assessment = session.exec(todays).one()
     version = stored_version(session, assessment.catalog_version)
     entries = session.exec(select(ListEntry).where(ListEntry.subject_id == subject.id).order_by(ListEntry.listed_on)).all()
     document = CreditReport(

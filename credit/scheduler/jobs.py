@@ -18,19 +18,20 @@ from apscheduler.triggers.cron import CronTrigger
 from sqlmodel import Session, select
 
 from credit.audit.services import record_event
-from credit.clock import LOCAL_TZ, to_local
+from credit.clock import LOCAL_TZ, FixedClock, to_local
 from credit.context import current
 from credit.listing.models import ListEntry
 from credit.notices.services import current_settings
 from credit.notices.triggers import (
     SCHEDULER, issue_grade_change_notices, issue_monthly_report, issue_removal_notices,
 )
-from credit.scoring.engine import recompute, recompute_subject
+from credit.scoring.services import reassess
 
 
 def recompute_assessments(session: Session, now: dt.datetime) -> str:
     today = to_local(now).date()
-    written = recompute(session, current().catalog, today, now)
+    written = reassess(session, FixedClock(now), catalog=current().catalog, subject_ids=None, as_of=today,
+                       reason="nightly")
     return f"已重算 {written} 个主体截至 {today} 的信用评价 / recomputed {written} assessments as of {today}"
 
 
@@ -58,9 +59,8 @@ def expiry_sweep(session: Session, now: dt.datetime) -> str:
         session.add(entry)
         record_event(session, actor=SCHEDULER.name, action="list_entry.expire", object_type="list_entry",
                      object_id=entry.id, data={"subject_id": entry.subject_id, "removed_on": entry.removed_on}, now=now)
-    catalog = current().catalog
-    for subject_id in sorted({e.subject_id for e in entries}):
-        recompute_subject(session, catalog, subject_id, today, now)
+    reassess(session, FixedClock(now), catalog=current().catalog, subject_ids={e.subject_id for e in entries},
+             reason="list entries expired")
     return f"到期移出名单 {len(entries)} 条 / {len(entries)} list entries expired"
 
 

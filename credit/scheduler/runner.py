@@ -3,7 +3,8 @@
 A run first claims its (job, scheduled time) by inserting a JobRun row and committing it; a
 process that fails to insert it does nothing. The job's work and the run's "succeeded" are one
 transaction; on an exception that transaction rolls back (notice files included), the traceback
-is stored on the row, and a later run for the same time may take the failed claim over.
+is stored on the row, and a later run for the same time may take the failed claim over. The
+runner owns these transactions: every session comes from the app's factory, and jobs never commit.
 
 APScheduler only decides when to call; it runs in this process (``credit scheduler``), never in
 web workers, with an in-memory job store (its stores cannot be shared between processes).
@@ -19,10 +20,12 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import Flask
+from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, select
 
 from credit.clock import to_local
 from credit.context import current
+from credit.db import session_scope
 from credit.scheduler.jobs import JOBS, Job
 from credit.scheduler.models import JobRun
 
@@ -64,9 +67,10 @@ def _died(claimed_by: str) -> bool:
     return False
 
 
-def claim(engine: sa.Engine, job: str, scheduled_for: dt.datetime, trigger: str, now: dt.datetime) -> JobRun | None:
+def claim(sessions: sessionmaker[Session], job: str, scheduled_for: dt.datetime, trigger: str,
+          now: dt.datetime) -> JobRun | None:
     """The claimed run row, or None when another run holds (or has completed) this time."""
-    with Session(engine, expire_on_commit=False) as session:
+    with sessions() as session:
         run = JobRun(job=job, scheduled_for=scheduled_for, trigger=trigger, claimed_by=_worker(), status="running",
                      started_at=now)
         session.add(run)
@@ -100,22 +104,19 @@ def run_job(name: str, scheduled_for: dt.datetime, trigger: str = "manual") -> O
     job: Job = JOBS[name]
     ctx = current()
     scheduled_for = _utc(scheduled_for)
-    run = claim(ctx.engine, name, scheduled_for, trigger, ctx.clock.now())
+    run = claim(ctx.sessions, name, scheduled_for, trigger, ctx.clock.now())
     if run is None:
         return Outcome(name, scheduled_for, "skipped", "")
-    with Session(ctx.engine, expire_on_commit=False) as session:
-        try:
+    try:
+        with session_scope(ctx.sessions) as session:
             summary = job.run(session, scheduled_for)
             _finish(session, run.id, "succeeded", summary, "", ctx.clock.now())
-            session.commit()
-            return Outcome(name, scheduled_for, "succeeded", summary)
-        except Exception as exc:
-            session.rollback()
-            failure, message = traceback.format_exc(), f"{type(exc).__name__}: {exc}"[:500]
-            log.error("job %s for %s failed:\n%s", name, scheduled_for, failure)
-    with Session(ctx.engine) as session:
+        return Outcome(name, scheduled_for, "succeeded", summary)
+    except Exception as exc:
+        failure, message = traceback.format_exc(), f"{type(exc).__name__}: {exc}"[:500]
+        log.error("job %s for %s failed:\n%s", name, scheduled_for, failure)
+    with session_scope(ctx.sessions) as session:
         _finish(session, run.id, "failed", message, failure, ctx.clock.now())
-        session.commit()
     return Outcome(name, scheduled_for, "failed", message)
 
 
@@ -140,7 +141,7 @@ def missed_runs(session: Session, now: dt.datetime) -> list[tuple[str, dt.dateti
 def catch_up() -> list[Outcome]:
     """Run, once each, the runs missed while no scheduler was up (coalesced to the latest)."""
     ctx = current()
-    with Session(ctx.engine) as session:
+    with ctx.sessions() as session:
         missed = missed_runs(session, ctx.clock.now())
     return [run_job(name, due, "catch-up") for name, due in missed]
 

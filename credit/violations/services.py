@@ -15,8 +15,9 @@ from sqlmodel import Session
 from credit.audit.actor import Actor
 from credit.audit.services import record_event
 from credit.catalog.loader import Catalog, NoCatalogInForce
+from credit.clock import FixedClock
 from credit.errors import InvalidInput, NotAllowed
-from credit.scoring.engine import recompute_subject
+from credit.scoring.services import reassess
 from credit.subjects.models import SUBJECT_KINDS, Subject
 from credit.violations.models import CATEGORIES, Record, RecordEvent
 
@@ -109,7 +110,8 @@ def transition(
     record.status, record.status_reason, record.updated_at = to, reason, now
     session.add(record)
     _log(session, record, previous, to, actor, reason, now)
-    recompute_subject(session, catalog, record.subject_id, today, now)
+    reassess(session, FixedClock(now), catalog=catalog, subject_ids=[record.subject_id], as_of=today,
+             reason=f"record {record.id} {to}")
     return record
 
 
