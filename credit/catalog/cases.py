@@ -1,7 +1,8 @@
 """Rule test cases kept as data beside the catalog (rules/cases/*.yaml), OpenFisca style.
 
-Each case names a date, a subject kind and its records, and the expected score and grade; cases
-sit on each side of every boundary (window ends, caps, grade thresholds, 29 February).
+Each case names a date, a subject kind and its records, and the expected score and grade (and,
+optionally, the catalog version in force); cases sit on each side of every boundary (window ends,
+caps, grade thresholds, 29 February, the start of each catalog version).
 """
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ class Expectation(Strict):
     score: int
     grade: str
     tier: str | None = None
+    version: str | None = None  # the catalog version in force on as_of
     counted: dict[int, int] | None = None  # record id -> counted points
 
 
@@ -54,10 +56,11 @@ def case_facts(case: RuleCase) -> list[RecordFact]:
 
 def check_case(catalog: Catalog, case: RuleCase) -> list[str]:
     """Differences between the reference evaluation and the case's expectation (empty: passes)."""
-    result = evaluate(catalog.in_force(case.as_of), case.kind, case_facts(case), case.as_of, case.listed)
-    got = {"score": result.score, "grade": result.grade, "tier": result.tier}
+    version = catalog.in_force(case.as_of)
+    result = evaluate(version, case.kind, case_facts(case), case.as_of, case.listed)
+    got = {"score": result.score, "grade": result.grade, "tier": result.tier, "version": version.version}
     wrong = [f"{key}: expected {getattr(case.expect, key)!r}, got {got[key]!r}"
-             for key in ("score", "grade", "tier") if getattr(case.expect, key) is not None and getattr(case.expect, key) != got[key]]
+             for key in got if getattr(case.expect, key) is not None and getattr(case.expect, key) != got[key]]
     if case.expect.counted is not None:
         counted = {c.record_id: c.counted_points for c in result.contributions}
         if counted != case.expect.counted:

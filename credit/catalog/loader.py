@@ -4,6 +4,22 @@ A catalog is a set of versions, each in force from ``effective_from`` until its 
 (or until the next version starts). Unknown keys, duplicate keys, impossible dates, overlapping
 versions, a rule without a legal reference or for an unknown subject kind are refused, each with
 its file, line and reason.
+
+A version file either states the whole version or names the version it is ``based_on`` and states
+only what differs: its own ``version``, ``title`` and dates, any setting it changes, and under
+``rules`` the fields it changes of a rule named by its ``code`` (a code the base lacks is a new
+rule and needs every field). Either way it loads as the whole version, so a history of versions
+that differ in a few citations stays a few lines a version.
+
+A version used for assessments is frozen (``credit.catalog.services.register_version``): what
+makes a score (settings, grades, tiers, codes, kinds, points, caps, windows, ``serious``) never
+changes in place; a new dated version does that. Only the ``ERRATA_FIELDS`` of a rule may still be
+corrected in place: its legal ``reference`` and what a record of the type may be entered with
+(``category``, ``categories``, ``evidence_required``). None of them enters a score.
+
+Records decided before the first version are accepted and entered under the first version; they
+count from its ``effective_from`` while their window lasts. Only an assessment as of a date before
+the first version is refused (``NoCatalogInForce``).
 """
 from __future__ import annotations
 
@@ -72,16 +88,40 @@ class TierSpec(Strict):
     measures: str = ""
 
 
+# A rule's legal reference names the instrument (《…》), or says that the rule is the bureau's own
+# baseline choice where no national text in force covers it (〔基准〕).
+LOCAL_BASELINE = "〔基准〕"
+
+
+def _known_category(value: str) -> str:
+    if value not in CATEGORIES:
+        raise ValueError(f"unknown IP category {value!r} (expected one of {', '.join(CATEGORIES)}) / 未知的知识产权类别")
+    return value
+
+
 class RuleSpec(Strict):
     code: str = Field(pattern=r"^[A-Z]+(-[A-Z]+)+$")
     kind: str
+    # The category a record of this type gets when none is given, and every category it may carry
+    # (default: that one only). A trademark-agency rule recorded as a patent matter is refused.
     category: str
+    categories: tuple[str, ...] = ()
     behaviour: str = Field(min_length=1)
     points: int
     cap: int | None = None
     window_years: int = Field(ge=1, le=10)
     serious: bool = False
     reference: str = Field(min_length=1)
+    # A record of this type is neither saved from the form nor confirmed without an evidence file;
+    # an imported one needs its decision document number (the sender keeps the file).
+    evidence_required: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def categories_default_to_category(cls, data):
+        if isinstance(data, dict) and not data.get("categories") and data.get("category") is not None:
+            data = {**data, "categories": [data["category"]]}
+        return data
 
     @field_validator("kind")
     @classmethod
@@ -93,8 +133,15 @@ class RuleSpec(Strict):
     @field_validator("category")
     @classmethod
     def known_category(cls, value):
-        if value not in CATEGORIES:
-            raise ValueError(f"unknown IP category {value!r} (expected one of {', '.join(CATEGORIES)}) / 未知的知识产权类别")
+        return _known_category(value)
+
+    @field_validator("categories")
+    @classmethod
+    def known_categories(cls, value):
+        for category in value:
+            _known_category(category)
+        if len(set(value)) != len(value):
+            raise ValueError("a category is listed twice / 知识产权类别重复")
         return value
 
     @field_validator("reference")
@@ -102,6 +149,9 @@ class RuleSpec(Strict):
     def real_reference(cls, value):
         if not value.strip():
             raise ValueError("a rule needs its legal reference / 规则须注明法律依据")
+        if "《" not in value and not value.startswith(LOCAL_BASELINE):
+            raise ValueError(f"a reference names its instrument (《…》) or starts with {LOCAL_BASELINE} for the "
+                             f"bureau's own baseline choice / 法律依据须写明文件名称（《…》），本局基准选择以“{LOCAL_BASELINE}”开头")
         return value
 
     @model_validator(mode="after")
@@ -110,6 +160,9 @@ class RuleSpec(Strict):
             raise ValueError("points must not be 0 / 分值不能为 0")
         if self.cap is not None and (self.cap * self.points <= 0 or abs(self.cap) < abs(self.points)):
             raise ValueError("cap must have the sign of points and be at least one record's points / 上限须与分值同号且不小于单条分值")
+        if self.category not in self.categories:
+            raise ValueError(f"categories must include the default category {self.category!r} / "
+                             "可选的知识产权类别须包含默认类别")
         return self
 
     @property
@@ -280,29 +333,118 @@ def load_all(model: type[BaseModel], files: list[Path]) -> list[tuple[Path, Any,
 # The catalog
 
 
+# Keys of a version file that belong to that file alone: a version based on another never inherits them.
+OWN_KEYS = ("version", "title", "effective_from", "effective_to", "based_on")
+
+
+def _amend(base: CatalogVersionSpec, amendment: dict, lines: dict[tuple, int], file: Path) -> tuple[dict, dict]:
+    """The whole version an amendment file stands for, with the file's lines at the places it sets."""
+    merged = {k: v for k, v in base.model_dump().items() if k not in OWN_KEYS}
+    merged.update({k: v for k, v in amendment.items() if k not in ("based_on", "rules")})
+    merged_lines = {loc: line for loc, line in lines.items() if not loc or loc[0] not in ("rules", "based_on")}
+    entries = amendment.get("rules", [])
+    if not isinstance(entries, list):
+        raise CatalogProblem([(str(file), lines.get(("rules",)), "rules: a list of rule changes / 须为规则修改的列表")])
+    rules = list(merged["rules"])
+    index = {rule["code"]: i for i, rule in enumerate(rules)}
+    problems = []
+    for j, entry in enumerate(entries):
+        if not isinstance(entry, dict) or not isinstance(entry.get("code"), str):
+            problems.append((str(file), lines.get(("rules", j)),
+                             f"rules.{j}: a rule change names the rule's code / 规则修改须写明规则代码"))
+            continue
+        i = index.setdefault(entry["code"], len(rules))
+        if i == len(rules):  # a new rule: it must be complete
+            rules.append(dict(entry))
+        else:
+            rules[i] = {**rules[i], **entry}
+        merged_lines.update({("rules", i) + loc[2:]: line for loc, line in lines.items() if loc[:2] == ("rules", j)})
+    if problems:
+        raise CatalogProblem(problems)
+    merged["rules"] = rules
+    return merged, merged_lines
+
+
+def read_versions(files: list[Path]) -> list[tuple[CatalogVersionSpec, Path, int | None]]:
+    """Each file's whole version (an amendment resolved against the version it is based on),
+    with its file and the line of its ``effective_from``; one CatalogProblem lists every problem."""
+    problems: list[tuple[str, int | None, str]] = []
+    sources: dict[str, tuple[Path, dict, dict]] = {}
+    plain: list[tuple[Path, Any, dict]] = []
+    for file in files:
+        try:
+            data, lines = read_yaml(file)
+        except CatalogProblem as exc:
+            problems.extend(exc.problems)
+            continue
+        name = data.get("version") if isinstance(data, dict) else None
+        if isinstance(name, str) and name in sources:
+            problems.append((str(file), None, f"version {name!r} is defined twice / 版本号重复"))
+        elif isinstance(name, str):
+            sources[name] = (file, data, lines)
+        else:  # not a mapping or no name: validation says why
+            plain.append((file, data, lines))
+
+    done: dict[str, CatalogVersionSpec | None] = {}
+
+    def resolve(name: str, chain: tuple[str, ...] = ()) -> CatalogVersionSpec | None:
+        if name in done:
+            return done[name]
+        file, data, lines = sources[name]
+        done[name] = None  # until it validates (also ends a cycle)
+        try:
+            base_name = data.get("based_on")
+            if base_name is None:
+                merged, merged_lines = data, lines
+            else:
+                where = lines.get(("based_on",))
+                if base_name in chain + (name,):
+                    raise CatalogProblem([(str(file), where, f"based_on: versions based on each other in a circle "
+                                                             f"({' -> '.join(chain + (name, base_name))}) / 版本依据循环")])
+                if base_name not in sources:
+                    raise CatalogProblem([(str(file), where, f"based_on: no version {base_name!r} in the catalog / "
+                                                             "找不到所依据的版本")])
+                base = resolve(base_name, chain + (name,))
+                if base is None:  # the base's own problems are reported with its file
+                    return None
+                merged, merged_lines = _amend(base, data, lines, file)
+            done[name] = validate(CatalogVersionSpec, merged, merged_lines, file)
+        except CatalogProblem as exc:
+            problems.extend(exc.problems)
+        return done[name]
+
+    for name in sources:
+        resolve(name)
+    for file, data, lines in plain:
+        try:
+            validate(CatalogVersionSpec, data, lines, file)
+        except CatalogProblem as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise CatalogProblem(problems)
+    return [(done[name], file, lines.get(("effective_from",))) for name, (file, _data, lines) in sources.items()]
+
+
 class Catalog:
     def __init__(self, versions: list[CatalogVersionSpec]):
         self.versions = sorted(versions, key=lambda v: v.effective_from)
 
     @classmethod
     def load(cls, path: Path) -> "Catalog":
-        """Load every version file (``*.yaml`` under ``path/catalog``, or ``path`` itself)."""
+        """Load every version file (``*.yaml`` under ``path/catalog``, or in ``path``); a file is
+        loaded with the other versions of its folder, which it may be based on."""
         path = Path(path)
         if path.is_file():
-            files = [path]
+            folder = path.parent
         else:
             folder = path / "catalog" if (path / "catalog").is_dir() else path
-            files = sorted(folder.glob("*.yaml"))
+        files = sorted(folder.glob("*.yaml"))
         if not files:
             raise CatalogProblem([(str(path), None, "no catalog version files (*.yaml) found / 未找到规则目录文件")])
-        versions, problems, origin = [], [], {}
-        for file, version, lines in load_all(CatalogVersionSpec, files):
-            versions.append(version)
-            origin[version.version] = (file, lines.get(("effective_from",)))
-        ordered = sorted(versions, key=lambda v: v.effective_from)
-        names = [v.version for v in ordered]
-        for name in {n for n in names if names.count(n) > 1}:
-            problems.append((str(origin[name][0]), None, f"version {name!r} is defined twice / 版本号重复"))
+        loaded = read_versions(files)
+        origin = {version.version: (file, line) for version, file, line in loaded}
+        ordered = sorted((version for version, _file, _line in loaded), key=lambda v: v.effective_from)
+        problems = []
         for earlier, later in zip(ordered, ordered[1:]):
             if earlier.effective_to is None and earlier.effective_from == later.effective_from or (
                 earlier.effective_to is not None and earlier.effective_to > later.effective_from
@@ -314,6 +456,9 @@ class Catalog:
         if problems:
             raise CatalogProblem(problems)
         return cls(ordered)
+
+    def version(self, name: str) -> CatalogVersionSpec | None:
+        return next((v for v in self.versions if v.version == name), None)
 
     def in_force(self, as_of: dt.date) -> CatalogVersionSpec:
         for i, version in enumerate(self.versions):
@@ -330,6 +475,15 @@ class Catalog:
         raise NoCatalogInForce(
             f"{as_of.isoformat()} 没有生效的信用规则目录版本 / no catalog version is in force on {as_of.isoformat()}"
         )
+
+    def version_for_record(self, decision_date: dt.date) -> CatalogVersionSpec:
+        """The version a record decided on ``decision_date`` is entered under.
+
+        A record decided before the first version is entered under the first (it counts from that
+        version's date while its window lasts); a date no version covers otherwise raises
+        NoCatalogInForce.
+        """
+        return self.in_force(max(decision_date, self.versions[0].effective_from))
 
     def all_codes(self) -> set[str]:
         return {r.code for v in self.versions for r in v.rules}

@@ -33,7 +33,7 @@ from credit.scoring.services import reassess
 from credit.subjects.models import Subject
 from credit.subjects.services import SubjectInput, find_by_uscc, validate_uscc
 from credit.violations.models import CATEGORIES, Record, RecordEvent
-from credit.violations.services import check_rule
+from credit.violations.services import check_category, check_rule
 
 BATCH_SIZE = 1000
 SUBJECT_COLUMNS = ("uscc", "name", "kind", "district", "legal_representative", "licence_no")
@@ -265,8 +265,14 @@ def _record_values(job: ImportJob, item: RecordRow, subject: Subject | None) -> 
         rule = check_rule(job.catalog, subject, item.rule_code, item.decision_date)
     except InvalidInput as error:
         raise InvalidInput(error.zh, error.en, "type" if error.field == "rule_code" else error.field) from None
+    category = check_category(rule, item.category)
+    # The sender keeps the evidence of a finding it decided: its decision document number points to it.
+    if rule.evidence_required and not item.document_no:
+        raise InvalidInput(f"记录类型 {rule.code} 须附证据：请填写决定文书号 document_no",
+                           f"a {rule.code} record needs evidence: give its decision document number (document_no)",
+                           "document_no")
     return {
-        "subject_id": subject.id, "rule_code": rule.code, "category": item.category or rule.category,
+        "subject_id": subject.id, "rule_code": rule.code, "category": category,
         "decision_date": item.decision_date, "document_no": item.document_no, "authority": item.authority,
     }
 

@@ -10,16 +10,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from credit.audit.actor import Actor
 from credit.audit.services import record_event
-from credit.catalog.loader import Catalog, NoCatalogInForce
+from credit.catalog.loader import Catalog, NoCatalogInForce, RuleSpec
 from credit.clock import FixedClock
 from credit.errors import InvalidInput, NotAllowed
 from credit.scoring.services import reassess
 from credit.subjects.models import SUBJECT_KINDS, Subject
-from credit.violations.models import CATEGORIES, Record, RecordEvent
+from credit.violations.models import CATEGORIES, Evidence, Record, RecordEvent
 
 TRANSITIONS = {
     "draft": {"confirmed", "rejected"},
@@ -49,10 +49,13 @@ class RecordInput:
     category: str | None = None
 
 
-def check_rule(catalog: Catalog, subject: Subject, rule_code: str, decision_date: dt.date):
-    """The catalog rule for a new record, or InvalidInput saying why it does not fit."""
+def check_rule(catalog: Catalog, subject: Subject, rule_code: str, decision_date: dt.date) -> RuleSpec:
+    """The catalog rule for a new record, or InvalidInput saying why it does not fit.
+
+    A record decided before the first catalog version is checked against the first version.
+    """
     try:
-        version = catalog.in_force(decision_date)
+        version = catalog.version_for_record(decision_date)
     except NoCatalogInForce as exc:
         raise InvalidInput(str(exc).split(" / ")[0], str(exc).split(" / ")[-1], "decision_date")
     rule = version.rule(rule_code)
@@ -65,6 +68,33 @@ def check_rule(catalog: Catalog, subject: Subject, rule_code: str, decision_date
     return rule
 
 
+def check_category(rule: RuleSpec, category: str | None) -> str:
+    """The record's IP category: the type's own when none is given; one the type does not allow is refused."""
+    category = category or rule.category
+    if category not in CATEGORIES:
+        raise InvalidInput(f"未知的知识产权类别 {category!r}", f"unknown IP category {category!r}", "category")
+    if category not in rule.categories:
+        allowed_zh = "、".join(CATEGORIES[c] for c in rule.categories)
+        raise InvalidInput(
+            f"记录类型 {rule.code} 的知识产权类别只能是{allowed_zh}，不能是{CATEGORIES[category]}",
+            f"a {rule.code} record must have the IP category {' or '.join(rule.categories)}, not {category}",
+            "category")
+    return category
+
+
+def require_evidence(session: Session, catalog: Catalog, record: Record) -> None:
+    """InvalidInput (field ``evidence``) when the record's type needs evidence and it has none."""
+    try:
+        rule = catalog.version_for_record(record.decision_date).rule(record.rule_code)
+    except NoCatalogInForce:  # a gap between versions: the type's latest definition says
+        rule = catalog.any_rule(record.rule_code)
+    if rule is None or not rule.evidence_required:
+        return
+    if session.exec(select(Evidence.id).where(Evidence.record_id == record.id).limit(1)).first() is None:
+        raise InvalidInput(f"记录类型 {rule.code} 须附证据材料", f"a {rule.code} record needs an evidence file",
+                           "evidence")
+
+
 def record_violation(
     session: Session, catalog: Catalog, subject: Subject, data: RecordInput, actor: Actor, now: dt.datetime,
     today: dt.date,
@@ -72,9 +102,7 @@ def record_violation(
     if data.decision_date > today:
         raise InvalidInput("决定日期不能晚于今天", "the decision date cannot be in the future", "decision_date")
     rule = check_rule(catalog, subject, data.rule_code, data.decision_date)
-    category = data.category or rule.category
-    if category not in CATEGORIES:
-        raise InvalidInput(f"未知的知识产权类别 {category!r}", f"unknown IP category {category!r}", "category")
+    category = check_category(rule, data.category)
     record = Record(
         subject_id=subject.id, rule_code=rule.code, category=category, decision_date=data.decision_date,
         document_no=data.document_no.strip(), authority=data.authority.strip(), facts=data.facts.strip(),
@@ -101,6 +129,7 @@ def transition(
         if actor.user_id is not None and actor.user_id == record.recorded_by_id:
             raise NotAllowed("不能审核自己录入的记录（双人复核）",
                              "you cannot confirm a record you recorded yourself (four eyes)")
+        require_evidence(session, catalog, record)
         record.confirmed_by_id, record.confirmed_at = actor.user_id, now
     if to in ("rejected", "revoked", "repaired") and not reason:
         raise InvalidInput("请填写理由", "a reason is required", "reason")

@@ -16,7 +16,9 @@ from credit.subjects.models import Subject
 from credit.violations.forms import EVIDENCE_HELP, DecisionForm, EvidenceForm, RecordForm, rule_choices
 from credit.violations.models import CATEGORIES, Evidence
 from credit.violations.queries import RecordDetail, record_detail, review_queue
-from credit.violations.services import STATUS_LABELS, TRANSITIONS, RecordInput, record_violation, transition
+from credit.violations.services import (
+    STATUS_LABELS, TRANSITIONS, RecordInput, record_violation, require_evidence, transition,
+)
 from credit.violations.storage import attach_evidence
 from credit.web.forms import submit
 from credit.web.i18n import is_chinese
@@ -82,6 +84,7 @@ def new(subject_id: int):
                            form.authority.data, form.facts.data, form.category.data or None)
         record = record_violation(db(), ctx.catalog, subject, data, actor, now, today)
         attach_evidence(db(), ctx.files, record, form.evidence.data or [], actor, now, _max_bytes())
+        require_evidence(db(), ctx.catalog, record)
         return record
 
     record, status = submit(form, save)

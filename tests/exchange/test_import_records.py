@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 
 import pytest
 from openpyxl import Workbook
@@ -58,8 +59,10 @@ BAD_ROWS = [
     ({"type": "FM-INFRINGE"}, "type", "不适用于专利代理机构", "does not apply to a patent_agency"),
     ({"decision_date": "2023-02-30"}, "decision_date", "日期 '2023-02-30' 无效", "invalid date"),
     ({"decision_date": "2026-11-27"}, "decision_date", "晚于今天", "in the future"),
-    ({"decision_date": "2019-12-31"}, "decision_date", "早于第一版信用规则目录", "before the first catalog version"),
     ({"category": "trade_secret"}, "category", "未知的知识产权类别", "unknown IP category"),
+    ({"category": "trademark"}, "category", "PA-PENALTY 的知识产权类别只能是专利，不能是商标",
+     "a PA-PENALTY record must have the IP category patent, not trademark"),
+    ({"type": "PA-REVOKED", "document_no": ""}, "document_no", "须附证据", "needs evidence"),
     ({"status": "draft"}, "status", "未知的状态", "unknown status"),
     ({"id": ""}, "id", "缺少字段 id", "missing field id"),
     ({"authority": None}, "authority", "缺少字段 authority", "missing field authority"),
@@ -87,6 +90,27 @@ def test_each_bad_row_is_rejected_with_line_field_and_reason(cli, session, tmp_p
     assert zh in reject["reason_zh"] and en in reject["reason_en"]
     assert {k: reject[k] for k in bad} == bad
     assert {r.external_id for r in session.exec(select(Record))} == {"OK-1", "OK-2"}
+
+
+def test_a_record_decided_before_the_first_catalog_version_counts_from_its_start(cli, session, tmp_path, agency):
+    path = tmp_path / "records.jsonl"
+    write_jsonl(path, [record_row("OLD-1", agency.uscc, decision_date="2019-12-31"),
+                       record_row("OLD-2", agency.uscc, type="PA-ABNORMAL-OP", decision_date="2019-03-01")])
+
+    result = cli("import", "records", path)
+
+    assert result.exit_code == 0, result.output
+    assert "imported 2, updated 0, unchanged 0, rejected 0" in result.stdout
+    scores = {}
+    for day in ("2020-01-01", "2020-03-01", "2022-12-30", "2022-12-31"):
+        [row] = json.loads(cli("assess", "--as-of", day, "--uscc", agency.uscc, "--format", "json").stdout)
+        scores[day] = (row["score"], sorted(c["record_id"] for c in row["contributions"]))
+    assert scores == {
+        "2020-01-01": (65, ["OLD-1", "OLD-2"]),  # both count from the first version's first day
+        "2020-03-01": (80, ["OLD-1"]),  # the 1-year record's window has ended
+        "2022-12-30": (80, ["OLD-1"]),
+        "2022-12-31": (100, []),  # three years after its decision
+    }
 
 
 def test_reimport_is_idempotent_and_a_revocation_goes_through_the_history(cli, session, tmp_path, agency):

@@ -16,8 +16,9 @@ def loaded(cli, tmp_path):
                            subject_row(3, "trademark_agency")])
     write_jsonl(records, [
         record_row("R1", subject_row(1)["uscc"]),
-        record_row("R2", subject_row(1)["uscc"], type="ANY-HONOUR", category="general", document_no=""),
-        record_row("R3", subject_row(2)["uscc"], type="FM-INFRINGE", status="revoked", decision_date="2024-02-29"),
+        record_row("R2", subject_row(1)["uscc"], type="ANY-FALSE-COMMITMENT", category="general", document_no=""),
+        record_row("R3", subject_row(2)["uscc"], type="FM-INFRINGE", category="trademark", status="revoked",
+                   decision_date="2024-02-29"),
     ])
     assert cli("import", "subjects", subjects).exit_code == 0
     assert cli("import", "records", records).exit_code == 0

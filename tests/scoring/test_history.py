@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 
 import pytest
 from sqlmodel import select
 
 from config import PROJECT_ROOT
+from credit.audit.models import AuditEvent
 from credit.catalog.loader import Catalog
 from credit.catalog.services import CatalogVersionChanged, stored_version
 from credit.scoring.engine import latest_assessment, recompute
@@ -57,13 +59,67 @@ def test_recompute_of_the_same_date_replaces_not_duplicates(session, make_subjec
     assert len(session.exec(select(Assessment)).all()) == 1
 
 
-def test_editing_a_used_version_in_place_is_refused(session, make_subject, clock, tmp_path):
+@pytest.fixture
+def used_copy(session, make_subject, make_record, clock, tmp_path):
+    """A copy of the baseline alone, used for a firm's assessment as of 2026-01-01; returns (file, firm)."""
     folder = tmp_path / "rules" / "catalog"
     folder.mkdir(parents=True)
     copy = folder / BASELINE.name
     shutil.copy(BASELINE, copy)
-    make_subject("firm")
+    firm = make_subject("firm")
+    make_record(firm, "FM-INFRINGE", dt.date(2025, 3, 1), category="trademark")
     recompute(session, Catalog.load(tmp_path / "rules"), dt.date(2026, 1, 1), clock.now())
-    copy.write_text(copy.read_text(encoding="utf-8").replace("listing_candidate_below: 40", "listing_candidate_below: 45"), encoding="utf-8")
-    with pytest.raises(CatalogVersionChanged, match="2020.1"):
-        recompute(session, Catalog.load(tmp_path / "rules"), dt.date(2026, 1, 2), clock.now())
+    session.commit()
+    return copy, firm
+
+
+def edit(path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+@pytest.mark.parametrize("old, new, field", [
+    ("listing_candidate_below: 40", "listing_candidate_below: 45", "listing_candidate_below"),
+    ("behaviour: 警告或罚款（专利代理条例第25条）\n    points: -20", "behaviour: 警告或罚款（专利代理条例第25条）\n    points: -25",
+     "PA-PENALTY.points"),
+    ("    cap: -15\n    window_years: 1\n", "    cap: -15\n    window_years: 2\n", "PA-RECTIFY.window_years"),
+], ids=["setting", "points", "window"])
+def test_editing_what_makes_a_score_in_a_used_version_is_refused(session, clock, used_copy, old, new, field):
+    copy, _firm = used_copy
+    edit(copy, old, new)
+    with pytest.raises(CatalogVersionChanged, match=f"2020.1.*{field}"):
+        recompute(session, Catalog.load(copy.parent.parent), dt.date(2026, 1, 2), clock.now())
+
+
+def test_a_citation_erratum_in_a_used_version_is_accepted_and_changes_no_score(session, clock, used_copy):
+    copy, firm = used_copy
+    before = latest_assessment(session, firm.id, dt.date(2026, 1, 1))
+    old = stored_version(session, "2020.1").rule("FM-INFRINGE").reference
+    edit(copy, old, "《中华人民共和国商标法》第六十条第二款（勘误）")
+    recompute(session, Catalog.load(copy.parent.parent), dt.date(2026, 1, 1), clock.now())
+    session.commit()
+
+    after = latest_assessment(session, firm.id, dt.date(2026, 1, 1))
+    assert (after.score, after.grade, after.catalog_version) == (before.score, before.grade, "2020.1") == (80, "B", "2020.1")
+    # Old assessments are now explained with the corrected citation; the audit log keeps the old one.
+    assert stored_version(session, "2020.1").rule("FM-INFRINGE").reference == "《中华人民共和国商标法》第六十条第二款（勘误）"
+    event = session.exec(select(AuditEvent).where(AuditEvent.action == "catalog.erratum")).one()
+    data = json.loads(event.data)
+    assert data["version"] == "2020.1" and data["from_sha256"] != data["to_sha256"]
+    assert data["changes"] == [{"rule": "FM-INFRINGE", "field": "reference", "old": old,
+                                "new": "《中华人民共和国商标法》第六十条第二款（勘误）"}]
+    # Registering the corrected version again changes nothing more.
+    recompute(session, Catalog.load(copy.parent.parent), dt.date(2026, 1, 2), clock.now())
+    assert len(session.exec(select(AuditEvent).where(AuditEvent.action == "catalog.erratum")).all()) == 1
+
+
+def test_what_a_record_may_be_entered_with_is_an_erratum_too(session, clock, used_copy):
+    """A version stored before categories and evidence were in the catalog takes them without a new version."""
+    copy, firm = used_copy
+    edit(copy, "    categories: [general, trademark, copyright, gi]\n",
+         "    categories: [general, trademark, copyright, gi, patent]\n    evidence_required: true\n")
+    recompute(session, Catalog.load(copy.parent.parent), dt.date(2026, 1, 1), clock.now())
+    rule = stored_version(session, "2020.1").rule("FM-INFRINGE")
+    assert rule.evidence_required and "patent" in rule.categories
+    assert latest_assessment(session, firm.id, dt.date(2026, 1, 1)).score == 80

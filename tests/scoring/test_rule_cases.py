@@ -31,4 +31,4 @@ def test_sql_engine(case, session, make_subject, make_record, clock):
         assert assessment.tier == case.expect.tier
     if case.expect.counted is not None:
         assert counted == {ids[k]: v for k, v in case.expect.counted.items()}
-    assert assessment.catalog_version == "2020.1"
+    assert assessment.catalog_version == (case.expect.version or CATALOG.in_force(case.as_of).version)

@@ -207,6 +207,56 @@ def test_a_malformed_decision_date_is_refused(login_as, post_form, agency, sessi
     assert records(session) == []
 
 
+def test_a_category_the_record_type_does_not_allow_is_refused_beside_the_field(login_as, post_form, agency, session):
+    login_as("inspector")
+    response = post_form(f"/subjects/{agency.id}/records/new", {**form(category="trademark"), "evidence": upload(PDF, "a.pdf")},
+                         content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "记录类型 PA-PENALTY 的知识产权类别只能是专利，不能是商标" in errors_of(response.get_data(as_text=True), "category")
+    assert records(session) == [] and session.exec(select(Evidence)).all() == []
+
+
+def test_a_category_the_record_type_allows_is_kept(login_as, post_form, make_subject, session):
+    firm = make_subject(kind="firm")
+    login_as("inspector")
+    response = post_form(f"/subjects/{firm.id}/records/new", form(rule_code="FM-INFRINGE", category="copyright"))
+    assert response.status_code == 302
+    assert [(r.rule_code, r.category) for r in records(session)] == [("FM-INFRINGE", "copyright")]
+
+
+def test_a_record_type_that_needs_evidence_is_not_saved_without_it(login_as, post_form, agency, session):
+    login_as("inspector")
+    response = post_form(f"/subjects/{agency.id}/records/new", form(rule_code="PA-REVOKED"))
+    assert response.status_code == 400
+    assert "记录类型 PA-REVOKED 须附证据材料" in errors_of(response.get_data(as_text=True), "evidence")
+    assert records(session) == []
+    response = post_form(f"/subjects/{agency.id}/records/new", {**form(rule_code="PA-REVOKED"),
+                                                              "evidence": upload(PDF, "吊销决定书.pdf")},
+                         content_type="multipart/form-data")
+    assert response.status_code == 302
+    assert [r.rule_code for r in records(session)] == ["PA-REVOKED"]
+
+
+def test_a_draft_that_needs_evidence_is_not_confirmed_without_it(client, login_as, post_form, agency, session, ctx,
+                                                                 clock):
+    inspector = login_as("inspector")
+    record = record_violation(session, ctx.catalog, agency, RecordInput("PA-STOP-NEW", dt.date(2026, 10, 1),
+                              authority="国家知识产权局", facts="f"), Actor.of(inspector), clock.now(), clock.today())
+    session.commit()
+    login_as("reviewer")
+    response = post_form(f"/records/{record.id}/confirm", {})
+    assert response.status_code == 400
+    assert "记录类型 PA-STOP-NEW 须附证据材料" in response.get_data(as_text=True)
+    assert records(session)[0].status == "draft" and latest_assessment(session, agency.id) is None
+
+
+def test_a_record_decided_before_the_first_catalog_version_is_accepted(login_as, post_form, agency, session):
+    login_as("inspector")
+    response = post_form(f"/subjects/{agency.id}/records/new", form(decision_date="2019-08-01"))
+    assert response.status_code == 302
+    assert [r.decision_date for r in records(session)] == [dt.date(2019, 8, 1)]
+
+
 def test_evidence_can_be_added_while_the_record_awaits_review(app, client, record_as_inspector, post_form, session):
     record, _ = record_as_inspector()
     response = post_form(f"/records/{record.id}/evidence", {"evidence": upload(office("xl/workbook.xml"), "清单.xlsx")},
