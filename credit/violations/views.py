@@ -18,7 +18,6 @@ from credit.violations.queries import RecordDetail, record_detail, review_queue
 from credit.violations.services import STATUS_LABELS, TRANSITIONS, RecordInput, record_violation, transition
 from credit.violations.storage import attach_evidence, evidence_path
 from credit.web.forms import submit
-from credit.web.i18n import is_chinese
 
 bp = Blueprint("records", __name__)
 RECORDERS = ("inspector", "admin")
@@ -29,8 +28,7 @@ DECISIONS = {"confirm": "confirmed", "reject": "rejected", "revoke": "revoked"}
 
 @bp.app_template_filter("record_status")
 def record_status(status: str) -> str:
-    zh, en = STATUS_LABELS[status]
-    return zh if is_chinese() else en
+    return str(STATUS_LABELS[status])
 
 
 @bp.app_context_processor
