@@ -7,9 +7,10 @@ from sqlmodel import Session, select
 
 from credit.catalog.loader import CatalogVersionSpec
 from credit.catalog.models import CatalogVersion
+from credit.errors import Conflict
 
 
-class CatalogVersionChanged(RuntimeError):
+class CatalogVersionChanged(Conflict):
     """A version already used for assessments was edited in place; history must not change."""
 
 
@@ -29,9 +30,9 @@ def register_version(session: Session, version: CatalogVersionSpec, now: dt.date
         session.flush()
     elif row.sha256 != digest:
         raise CatalogVersionChanged(
-            f"信用规则目录版本 {version.version} 已用于评价，不能原地修改，请新建一个生效日期更晚的版本 / "
+            f"信用规则目录版本 {version.version} 已用于评价，不能原地修改，请新建一个生效日期更晚的版本",
             f"catalog version {version.version} was already used for assessments and has changed since: "
-            "add a new dated version instead of editing it"
+            "add a new dated version instead of editing it",
         )
     return row
 
