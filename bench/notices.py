@@ -25,6 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from flask import Flask  # noqa: E402
 from reportlab.lib.pagesizes import A4  # noqa: E402
 from reportlab.pdfgen.canvas import Canvas  # noqa: E402
 
@@ -33,6 +34,7 @@ from credit import create_app  # noqa: E402
 from credit.audit.actor import Actor  # noqa: E402
 from credit.clock import LOCAL_TZ, FixedClock  # noqa: E402
 from credit.context import db  # noqa: E402
+from credit.i18n import chinese  # noqa: E402
 from credit.migrate import upgrade  # noqa: E402
 from credit.notices import layout  # noqa: E402
 from credit.notices.kinds import GradeChange  # noqa: E402
@@ -49,7 +51,7 @@ CODE = "ABCDEFGHJKMN"
 
 def document(notice: GradeChange) -> layout.Document:
     return layout.Document(
-        authority="淮南市市场监督管理局（知识产权局）", title=GradeChange.title, number="淮知信告〔2026〕第0001号",
+        authority="淮南市市场监督管理局（知识产权局）", title=chinese(GradeChange.title), number="淮知信告〔2026〕第0001号",
         issued_on=NIGHT.date(), verification_code=CODE, verify_url=f"http://127.0.0.1:5000/verify/{CODE}",
         recipient=notice.recipient, blocks=notice.blocks(),
     )
@@ -94,13 +96,17 @@ def rate(make, count: int) -> float:
     return count / (time.process_time() - start)
 
 
-def issued_rate(count: int) -> float:
-    """Notices per second through the archive: ``count`` subjects, each owed its first grade notice."""
+def bench_app() -> Flask:
+    """The app on a temporary SQLite database, its clock at NIGHT."""
     folder = Path(tempfile.mkdtemp(prefix="bench-notices-"))
     url = f"sqlite:///{folder / 'bench.db'}"
     upgrade(url)
-    clock = FixedClock(NIGHT)
-    app = create_app(Config(DATABASE_URL=url, STORAGE_DIR=folder / "files", SECRET_KEY="bench"), clock)
+    return create_app(Config(DATABASE_URL=url, STORAGE_DIR=folder / "files", SECRET_KEY="bench"), FixedClock(NIGHT))
+
+
+def issued_rate(app: Flask, count: int) -> float:
+    """Notices per second through the archive: ``count`` subjects, each owed its first grade notice."""
+    clock = app.extensions["credit"].clock
     with app.app_context():
         session, now = db(), clock.now()
         for serial in range(1, count + 1):
@@ -128,11 +134,13 @@ def main() -> None:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
     layout.register_fonts()
-    doc = document(grade_change())
+    app = bench_app()
+    with app.app_context():  # the notice's title is a Babel label, Chinese in the app
+        doc = document(grade_change())
     lines = words(doc)
     floor = rate(lambda: bare_page(lines), args.count)
     rendered = rate(lambda: layout.render(doc), args.count)
-    issued = issued_rate(args.count)
+    issued = issued_rate(app, args.count)
     print(f"grade change notices, {args.count} each, one core")
     print(f"{'':<34}{'per second':>12}{'floor / this':>14}")
     print(f"{'floor: bare ReportLab page':<34}{floor:>12.1f}{1:>14.2f}")

@@ -1,6 +1,9 @@
 """淮南知识产权信用监管系统: the Flask application factory."""
 from __future__ import annotations
 
+import importlib
+import pkgutil
+
 from flask import Flask
 
 from config import PROJECT_ROOT, Config
@@ -18,7 +21,16 @@ def create_app(config: Config | None = None, clock: Clock | None = None) -> Flas
     app.config.update(config.as_dict())
     app.extensions["credit"] = CreditContext.build(config, clock or Clock())
     app.teardown_appcontext(close_db)
+    _import_packages()
     from credit.web import init_web
 
     init_web(app)
     return app
+
+
+def _import_packages() -> None:
+    """Import every package, so that each connects its receivers to ``credit.signals`` (in its
+    ``__init__.py``) whether or not anything else has imported it yet."""
+    for package in pkgutil.iter_modules(__path__):
+        if package.ispkg:
+            importlib.import_module(f"{__name__}.{package.name}")

@@ -2,12 +2,32 @@
 from __future__ import annotations
 
 import click
-from flask.cli import FlaskGroup, with_appcontext
+from flask import has_app_context
+from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
+from flask_babel import lazy_gettext as _l
 
 from credit import create_app
+from credit.context import db
+from credit.errors import DomainError
+from credit.i18n import bilingual, fail
 
 
-@click.group(cls=FlaskGroup, create_app=lambda: create_app(), add_default_commands=False)
+class CreditGroup(FlaskGroup):
+    """Flask's group, where a DomainError from any command is a message and exit status 1."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except DomainError as error:
+            # Nothing the command began is written: its session closed with its app context, or is
+            # rolled back here when the command ran inside an outer one (as in the tests).
+            if has_app_context():
+                db().rollback()
+            with ctx.ensure_object(ScriptInfo).load_app().app_context():
+                fail(error)
+
+
+@click.group(cls=CreditGroup, create_app=lambda: create_app(), add_default_commands=False)
 def main() -> None:
     """淮南知识产权信用监管系统 / Huainan IP credit supervision."""
 
@@ -27,7 +47,7 @@ def db_upgrade(revision: str) -> None:
     from credit import migrate
 
     migrate.upgrade(current_app.config["DATABASE_URL"], revision)
-    click.echo(f"数据库已升级到 {revision} / database upgraded to {revision}")
+    click.echo(bilingual(_l("database upgraded to %(revision)s", revision=revision)))
 
 
 @db_group.command("revision")

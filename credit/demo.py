@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import click
 import sqlalchemy as sa
 from flask.cli import with_appcontext
+from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
 from credit.accounts.demo import create_demo_users
@@ -29,6 +30,7 @@ from credit.context import current, db
 from credit.dates import Period
 from credit.exchange.formats import SourceRow
 from credit.exchange.services import ImportJob, Rejection, import_records, import_subjects
+from credit.i18n import bilingual, chinese
 from credit.scoring.models import Assessment
 from credit.scoring.services import reassess
 from credit.subjects.models import DISTRICTS, Subject
@@ -146,7 +148,7 @@ def _subjects(rng: random.Random) -> list[dict]:
     subjects = []
     for serial in range(1, SUBJECTS + 1):
         kind, district = _pick(rng, KIND_WEIGHTS), _pick(rng, DISTRICT_WEIGHTS)
-        place = DISTRICTS[district]
+        place = chinese(DISTRICTS[district])
         name = ""
         while not name or name in names:
             name = f"淮南市{place}{rng.choice(NAME_FIRST)}{rng.choice(NAME_SECOND)}{rng.choice(BUSINESS[kind])}"
@@ -160,7 +162,8 @@ def _subjects(rng: random.Random) -> list[dict]:
 
 
 def generate(today: dt.date, seed: int = SEED) -> DemoData:
-    """The demo data for ``today``: plain rows in the exchange shapes, no database needed."""
+    """The demo data for ``today``: plain rows in the exchange shapes, no database needed (an app
+    context gives the Chinese place names)."""
     rng = random.Random(seed)
     subjects = _subjects(rng)
     findings = []
@@ -239,12 +242,12 @@ def demo_command(if_empty: bool) -> None:
     """载入淮南演示数据 / load the Huainan demo data."""
     context, session = current(), db()
     if if_empty and session.exec(select(Subject.id).limit(1)).first() is not None:
-        click.echo("已有数据，未载入演示数据 / data present: demo data not loaded")
+        click.echo(bilingual(_l("data present: demo data not loaded")))
         return
     grades = load_demo(session, context.catalog, context.clock.now(), context.clock.today())
     session.commit()
     subjects = session.scalar(sa.select(sa.func.count()).select_from(Subject))
     records = session.scalar(sa.select(sa.func.count()).select_from(Record))
     spread = "，".join(f"{grade} {grades[grade]}" for grade in sorted(grades))
-    click.echo(f"演示数据：主体 {subjects}，记录 {records}；等级 {spread} / demo data: {subjects} subjects, "
-               f"{records} records; grades {spread}")
+    click.echo(bilingual(_l("demo data: %(subjects)d subjects, %(records)d records; grades %(grades)s",
+                            subjects=subjects, records=records, grades=spread)))

@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import click
 from flask.cli import ScriptInfo, pass_script_info, with_appcontext
+from flask_babel import lazy_gettext as _l
 
+from credit.accounts.authz import ROLE_LABELS
 from credit.accounts.models import ROLES
 from credit.accounts.services import create_user, disable_user
 from credit.audit.actor import Actor
 from credit.context import current, db
-from credit.errors import DomainError
+from credit.errors import NotFound
+from credit.i18n import bilingual
 from credit.subjects.services import find_by_uscc, validate_uscc
 
 CLI_ACTOR = Actor(None, "cli")
@@ -28,21 +31,17 @@ def users_group() -> None:
 @with_appcontext
 def create(username: str, role: str, subject_uscc: str | None, display_name: str, password: str) -> None:
     session = db()
-    try:
-        subject_id = _subject_id(session, subject_uscc) if subject_uscc else None
-        user = create_user(session, username, password, role, CLI_ACTOR, current().clock.now(),
-                           subject_id=subject_id, display_name=display_name)
-    except DomainError as err:
-        session.rollback()
-        raise click.ClickException(str(err))
+    subject_id = _subject_id(session, subject_uscc) if subject_uscc else None
+    user = create_user(session, username, password, role, CLI_ACTOR, current().clock.now(),
+                       subject_id=subject_id, display_name=display_name)
     session.commit()
-    click.echo(f"已创建用户 {user.username}（{role}） / created user {user.username} ({role})")
+    click.echo(bilingual(_l("created user %(username)s (%(role)s)", username=user.username, role=ROLE_LABELS[role])))
 
 
 def _subject_id(session, uscc: str) -> int:
     subject = find_by_uscc(session, validate_uscc(uscc))
     if subject is None:
-        raise DomainError(f"没有统一社会信用代码为 {uscc} 的主体", f"no subject with USCC {uscc}", "subject")
+        raise NotFound(f"没有统一社会信用代码为 {uscc} 的主体", f"no subject with USCC {uscc}", "subject")
     return subject.id
 
 
@@ -51,13 +50,9 @@ def _subject_id(session, uscc: str) -> int:
 @with_appcontext
 def disable(username: str) -> None:
     session = db()
-    try:
-        disable_user(session, username, CLI_ACTOR, current().clock.now())
-    except DomainError as err:
-        session.rollback()
-        raise click.ClickException(str(err))
+    disable_user(session, username, CLI_ACTOR, current().clock.now())
     session.commit()
-    click.echo(f"已停用用户 {username} / disabled user {username}")
+    click.echo(bilingual(_l("disabled user %(username)s", username=username)))
 
 
 @click.command("serve")
@@ -69,6 +64,9 @@ def serve(info: ScriptInfo, host: str, port: int, threads: int) -> None:
     """Run the web application with waitress (a production WSGI server)."""
     from waitress import serve as waitress_serve
 
-    click.echo(f"淮南知识产权信用监管系统：http://{host}:{port}/ （Ctrl+C 退出 / quit）")
+    app = info.load_app()
+    with app.app_context():
+        click.echo(bilingual(_l("IP Credit Supervision: http://%(host)s:%(port)s/ (Ctrl+C to quit)", host=host,
+                                port=port)))
     # No app context around the server: each request pushes its own.
-    waitress_serve(info.load_app(), host=host, port=port, threads=threads)
+    waitress_serve(app, host=host, port=port, threads=threads)

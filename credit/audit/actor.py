@@ -14,4 +14,5 @@ class Actor:
         return cls(user.id, user.username)
 
 
-SYSTEM = Actor(None, "system")
+# The scheduled jobs (credit scheduler, credit jobs run) act under this name.
+SCHEDULER = Actor(None, "scheduler")

@@ -94,6 +94,15 @@ def record_events(session: Session, events: list[dict], *, now: dt.datetime) -> 
     session.execute(sa.insert(AuditEvent.__table__), rows)
 
 
+def apply_changes(obj: Any, values: dict) -> dict[str, list]:
+    """Set on ``obj`` the ``values`` that differ from what it holds; return them as the audit
+    events record an update: ``{field: [old, new]}`` (empty when nothing changed)."""
+    changes = {k: [getattr(obj, k), v] for k, v in values.items() if getattr(obj, k) != v}
+    for key, (_old, new) in changes.items():
+        setattr(obj, key, new)
+    return changes
+
+
 @dataclass
 class ChainReport:
     checked: int

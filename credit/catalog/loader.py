@@ -33,6 +33,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from credit.dates import add_years
+from credit.errors import InvalidInput
 from credit.subjects.models import SUBJECT_KINDS
 from credit.violations.models import CATEGORIES
 
@@ -52,8 +53,8 @@ class CatalogProblem(Exception):
         return f"{path}:{line}: {reason}" if line else f"{path}: {reason}"
 
 
-class NoCatalogInForce(LookupError):
-    """An assessment was asked for a date that no catalog version covers."""
+class NoCatalogInForce(InvalidInput):
+    """An assessment was asked for a date that no catalog version covers (a 400 page, exit status 1)."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -469,12 +470,12 @@ class Catalog:
         first = self.versions[0].effective_from
         if as_of < first:
             raise NoCatalogInForce(
-                f"{as_of.isoformat()} 早于第一版信用规则目录的生效日期 {first.isoformat()}，无法评价 / "
-                f"{as_of.isoformat()} is before the first catalog version ({first.isoformat()}): no assessment is possible"
+                f"{as_of.isoformat()} 早于第一版信用规则目录的生效日期 {first.isoformat()}，无法评价",
+                f"{as_of.isoformat()} is before the first catalog version ({first.isoformat()}): no assessment is possible",
+                "as_of",
             )
-        raise NoCatalogInForce(
-            f"{as_of.isoformat()} 没有生效的信用规则目录版本 / no catalog version is in force on {as_of.isoformat()}"
-        )
+        raise NoCatalogInForce(f"{as_of.isoformat()} 没有生效的信用规则目录版本",
+                               f"no catalog version is in force on {as_of.isoformat()}", "as_of")
 
     def version_for_record(self, decision_date: dt.date) -> CatalogVersionSpec:
         """The version a record decided on ``decision_date`` is entered under.
@@ -484,12 +485,6 @@ class Catalog:
         NoCatalogInForce.
         """
         return self.in_force(max(decision_date, self.versions[0].effective_from))
-
-    def all_codes(self) -> set[str]:
-        return {r.code for v in self.versions for r in v.rules}
-
-    def rule_for(self, code: str, as_of: dt.date) -> RuleSpec | None:
-        return self.in_force(as_of).rule(code)
 
     def any_rule(self, code: str) -> RuleSpec | None:
         """The latest definition of a code in any version (for import checks of old records)."""

@@ -11,14 +11,19 @@ import datetime as dt
 
 from sqlmodel import Session, select
 
-from credit.audit.actor import SYSTEM
+from credit.audit.actor import Actor
 from credit.audit.services import record_event
 from credit.catalog.diff import diff_versions
 from credit.catalog.loader import CatalogVersionSpec
 from credit.catalog.models import CatalogVersion
+from credit.errors import Conflict
 
 
-class CatalogVersionChanged(RuntimeError):
+# Errata to a used catalog version are recorded under this name (no user makes them: the loader does).
+CATALOG = Actor(None, "catalog")
+
+
+class CatalogVersionChanged(Conflict):
     """A version already used for assessments was edited in place; history must not change."""
 
 
@@ -42,12 +47,12 @@ def register_version(session: Session, version: CatalogVersionSpec, now: dt.date
         if frozen := changes.score_changes():
             raise CatalogVersionChanged(
                 f"信用规则目录版本 {version.version} 已用于评价，不能原地修改（{', '.join(frozen)}），"
-                f"请新建一个生效日期更晚的版本；只有法律依据等勘误可以原地更正 / "
+                f"请新建一个生效日期更晚的版本；只有法律依据等勘误可以原地更正",
                 f"catalog version {version.version} was already used for assessments and has changed since "
                 f"({', '.join(frozen)}): add a new dated version instead of editing it; only errata such as "
                 "citations may be corrected in place"
             )
-        record_event(session, actor=SYSTEM.name, action="catalog.erratum", object_type="catalog_version",
+        record_event(session, actor=CATALOG.name, action="catalog.erratum", object_type="catalog_version",
                      object_id=row.id, data={"version": version.version, "from_sha256": row.sha256,
                                              "to_sha256": digest, "changes": [c.as_json() for c in changes.changed]},
                      now=now)

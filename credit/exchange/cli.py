@@ -12,37 +12,32 @@ from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import lazy_gettext as _l
 
 from credit.audit.actor import Actor
-from credit.catalog.loader import NoCatalogInForce
 from credit.context import current, db
-from credit.errors import DomainError
 from credit.exchange import services
 from credit.exchange.formats import FORMATS, estimate_rows, format_of, open_writer, read_rows
+from credit.i18n import bilingual, chinese, fail
 
 
 @contextlib.contextmanager
 def _errors_exit() -> Iterator[None]:
-    """Print a domain error in both languages and exit non-zero instead of a traceback."""
+    """A file that cannot be read or written is a message and exit status 1, not a traceback
+    (a DomainError is handled once for every command, in credit/cli.py)."""
     try:
         yield
-    except (DomainError, NoCatalogInForce) as error:
-        click.echo(f"错误 / error: {error}", err=True)
-        raise SystemExit(1) from None
     except (UnicodeDecodeError, zipfile.BadZipFile) as error:
-        click.echo(f"错误：无法读取文件（CSV/JSONL 须为 UTF-8，XLSX 须为有效的 Excel 文件） / "
-                   f"error: cannot read the file (CSV/JSONL must be UTF-8, XLSX a valid workbook): {error}", err=True)
-        raise SystemExit(1) from None
+        fail(_l("cannot read the file (CSV/JSONL must be UTF-8, XLSX a valid workbook): %(error)s", error=error))
     except OSError as error:  # a missing folder, no permission, a full disk
-        click.echo(f"错误：无法写入或读取文件 / error: cannot read or write the file: {error}", err=True)
-        raise SystemExit(1) from None
+        fail(_l("cannot read or write the file: %(error)s", error=error))
 
 
 def _date(_ctx, _param, value: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value) if value else None
     except ValueError:
-        raise click.BadParameter(f"{value!r} 不是有效日期（YYYY-MM-DD） / is not a valid date (YYYY-MM-DD)") from None
+        raise click.BadParameter(bilingual(_l("%(value)s is not a valid date (YYYY-MM-DD)", value=value))) from None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -58,7 +53,8 @@ def _progress(rows, path: Path):
     """A progress bar on a terminal only, so logs and pipes stay clean."""
     if not sys.stderr.isatty():
         return contextlib.nullcontext(rows)
-    return click.progressbar(rows, length=estimate_rows(path), label=f"导入 / importing {path.name}", file=sys.stderr)
+    label = bilingual(_l("importing %(file)s", file=path.name))
+    return click.progressbar(rows, length=estimate_rows(path), label=label, file=sys.stderr)
 
 
 def _run_import(path: Path, importer: Callable) -> None:
@@ -84,16 +80,14 @@ def _run_import(path: Path, importer: Callable) -> None:
         )
         with _progress(read_rows(path), path) as rows:
             summary = importer(session, rows, job)
-    click.echo(
-        f"{path.name}：新增 {summary.imported}，更新 {summary.updated}，未变 {summary.unchanged}，拒绝 {summary.rejected} / "
-        f"imported {summary.imported}, updated {summary.updated}, unchanged {summary.unchanged}, "
-        f"rejected {summary.rejected}"
-    )
+    click.echo(bilingual(_l(
+        "%(file)s: imported %(imported)d, updated %(updated)d, unchanged %(unchanged)d, rejected %(rejected)d",
+        file=path.name, imported=summary.imported, updated=summary.updated, unchanged=summary.unchanged,
+        rejected=summary.rejected)))
     if summary.changed_nothing and summary.unchanged:
-        click.echo("数据与库中一致，本次未作任何更改 / nothing changed: every row was already imported")
+        click.echo(bilingual(_l("nothing changed: every row was already imported")))
     if summary.rejected:
-        click.echo(f"被拒绝的行已写入 {rejects_path} / rejected rows written to {rejects_path}", err=True)
-        raise SystemExit(1)
+        fail(_l("rejected rows written to %(path)s", path=rejects_path))
 
 
 _FILE = click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
@@ -139,7 +133,7 @@ def _export(columns: tuple[str, ...], rows: Iterator[dict], fmt: str | None, out
             for row in rows:
                 write(row)
                 count += 1
-    click.echo(f"已导出 {count} 行 / exported {count} rows", err=True)
+    click.echo(bilingual(_l("exported %(count)d rows", count=count)), err=True)
 
 
 @export_group.command("subjects")
@@ -167,7 +161,8 @@ def export_assessments(fmt: str | None, output: Path | None, as_of: dt.date | No
 # ---------------------------------------------------------------------------------------------
 # assess
 
-_TABLE = (("统一社会信用代码", 18), ("名称", 36), ("评价日", 10), ("得分", 4), ("等级", 4), ("监管层级", 8), ("列入名单", 8))
+_TABLE = ((_l("USCC"), 18), (_l("Name"), 36), (_l("As of"), 10), (_l("Score"), 6), (_l("Grade"), 8),
+          (_l("Supervision tier"), 8), (_l("Listed"), 8))
 
 
 def _width(text: str) -> int:
@@ -204,9 +199,9 @@ def assess_command(as_of: dt.date | None, uscc: str | None, fmt: str) -> None:
             click.echo("\n]")
             return
         tiers = {t.tier: t.label for t in context.catalog.in_force(as_of).tiers}
-        click.echo("  ".join(_cell(title, width) for title, width in _TABLE))
+        click.echo("  ".join(_cell(chinese(title), width) for title, width in _TABLE))
         for result in results:
             s, a = result.subject, result.assessment
             values = (s.uscc, s.name, a.as_of.isoformat(), str(a.score), a.grade, tiers.get(a.tier, a.tier),
-                      "是" if a.listed else "否")
+                      chinese(_l("yes") if a.listed else _l("no")))
             click.echo("  ".join(_cell(value, width) for value, (_title, width) in zip(values, _TABLE)))

@@ -18,15 +18,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
 from credit.audit.actor import Actor
-from credit.audit.services import record_events
+from credit.audit.services import apply_changes, record_events
 from credit.catalog.loader import Catalog
 from credit.clock import Clock, FixedClock
 from credit.db import refresh_statistics
 from credit.errors import InvalidInput, NotFound
 from credit.exchange.formats import SourceRow
+from credit.i18n import bilingual
 from credit.scoring.engine import contributions
 from credit.scoring.models import Assessment
 from credit.scoring.services import reassess
@@ -174,14 +176,6 @@ def _date(data: dict, name: str, today: dt.date) -> dt.date:
     return day
 
 
-def _changes(obj, values: dict) -> dict[str, list]:
-    """Fields whose stored value differs from ``values``, as {field: [old, new]}, applied to ``obj``."""
-    changes = {k: [getattr(obj, k), v] for k, v in values.items() if getattr(obj, k) != v}
-    for key, (_old, new) in changes.items():
-        setattr(obj, key, new)
-    return changes
-
-
 # ---------------------------------------------------------------------------------------------
 # Subjects
 
@@ -208,7 +202,7 @@ def import_subjects(session: Session, rows: Iterable[SourceRow], job: ImportJob)
                 session.add(subject)
                 job.summary.imported += 1
                 job.log("subject.create", subject, {**vars(data), **job.origin(row)})
-            elif changes := _changes(subject, vars(data)):
+            elif changes := apply_changes(subject, vars(data)):
                 subject.updated_at = job.now
                 job.summary.updated += 1
                 job.log("subject.update", subject, {"changes": changes, **job.origin(row)})
@@ -300,6 +294,8 @@ def import_records(session: Session, rows: Iterable[SourceRow], job: ImportJob) 
     """
     touched: set[int] = set()
     committed: set[int] = set()
+    # The history's reason, rendered once: the rows only fill in the file and line.
+    imported_from = bilingual(_l("imported from %(source)s line %(line)s"))
     try:
         for batch in _batches(rows, job.batch_size):
             parsed = _parsed(batch, job, _record_row)
@@ -316,7 +312,7 @@ def import_records(session: Session, rows: Iterable[SourceRow], job: ImportJob) 
                 except InvalidInput as error:
                     job.reject(row, error)
                     continue
-                reason = f"由 {job.source} 第 {row.line} 行导入 / imported from {job.source} line {row.line}"
+                reason = imported_from % {"source": job.source, "line": row.line}
                 if record is None:
                     record = known[item.external_id] = Record(
                         external_id=item.external_id, **values, status=item.status,
@@ -331,7 +327,7 @@ def import_records(session: Session, rows: Iterable[SourceRow], job: ImportJob) 
                     touched.add(record.subject_id)
                     continue
                 previous_subject = record.subject_id
-                changes = _changes(record, values)
+                changes = apply_changes(record, values)
                 if not changes and new_status is None:
                     job.summary.unchanged += 1
                     continue

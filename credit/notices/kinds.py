@@ -7,8 +7,11 @@ documents already; their features attach the triggers when they land.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ClassVar
+
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
 
 from credit.notices.layout import BarChart, Block, Facts, Heading, LineChart, Table, Text, chinese_date
 
@@ -62,7 +65,7 @@ class Kind:
     """What every kind of document says about itself."""
 
     kind: ClassVar[str]
-    title: ClassVar[str]
+    title: ClassVar[LazyString]  # the document's name: Chinese on the PDF, the page's language on the web
     number_prefix: ClassVar[str]  # 淮知信告 -> 淮知信告〔2026〕第0001号
 
     @property
@@ -76,7 +79,7 @@ class Kind:
 @dataclass
 class GradeChange(Kind):
     kind: ClassVar[str] = "grade_change"
-    title: ClassVar[str] = "信用等级告知书"
+    title: ClassVar[LazyString] = _l("Credit grade notice")
     number_prefix: ClassVar[str] = "淮知信告"
 
     subject: SubjectInfo
@@ -117,7 +120,7 @@ class GradeChange(Kind):
 @dataclass
 class ListingPriorNotice(Kind):
     kind: ClassVar[str] = "listing_prior"
-    title: ClassVar[str] = "列入严重失信主体名单事先告知书"
+    title: ClassVar[LazyString] = _l("Prior notice of listing as seriously dishonest")
     number_prefix: ClassVar[str] = "淮知失告"
 
     subject: SubjectInfo
@@ -141,7 +144,7 @@ class ListingPriorNotice(Kind):
 @dataclass
 class ListingDecision(Kind):
     kind: ClassVar[str] = "listing_decision"
-    title: ClassVar[str] = "列入严重失信主体名单决定书"
+    title: ClassVar[LazyString] = _l("Decision to list as seriously dishonest")
     number_prefix: ClassVar[str] = "淮知失决"
 
     subject: SubjectInfo
@@ -168,7 +171,7 @@ class ListingDecision(Kind):
 @dataclass
 class RemovalDecision(Kind):
     kind: ClassVar[str] = "removal_decision"
-    title: ClassVar[str] = "移出严重失信主体名单决定书"
+    title: ClassVar[LazyString] = _l("Decision to remove from the serious-dishonesty list")
     number_prefix: ClassVar[str] = "淮知失移"
 
     subject: SubjectInfo
@@ -190,7 +193,7 @@ class RemovalDecision(Kind):
 @dataclass
 class RectificationOrder(Kind):
     kind: ClassVar[str] = "rectification_order"
-    title: ClassVar[str] = "责令整改通知书"
+    title: ClassVar[LazyString] = _l("Rectification order")
     number_prefix: ClassVar[str] = "淮知责改"
 
     subject: SubjectInfo
@@ -214,7 +217,7 @@ class RectificationOrder(Kind):
 @dataclass
 class InterviewNotice(Kind):
     kind: ClassVar[str] = "interview"
-    title: ClassVar[str] = "约谈通知书"
+    title: ClassVar[LazyString] = _l("Interview notice")
     number_prefix: ClassVar[str] = "淮知约谈"
 
     subject: SubjectInfo
@@ -238,7 +241,7 @@ class InterviewNotice(Kind):
 @dataclass
 class ObjectionReply(Kind):
     kind: ClassVar[str] = "objection_reply"
-    title: ClassVar[str] = "异议申请答复书"
+    title: ClassVar[LazyString] = _l("Reply to an objection")
     number_prefix: ClassVar[str] = "淮知异复"
 
     subject: SubjectInfo
@@ -261,7 +264,7 @@ class ObjectionReply(Kind):
 @dataclass
 class RepairReply(Kind):
     kind: ClassVar[str] = "repair_reply"
-    title: ClassVar[str] = "信用修复申请答复书"
+    title: ClassVar[LazyString] = _l("Reply to a credit repair application")
     number_prefix: ClassVar[str] = "淮知修复"
 
     subject: SubjectInfo
@@ -296,7 +299,7 @@ class ListStatus:
 @dataclass
 class CreditReport(Kind):
     kind: ClassVar[str] = "credit_report"
-    title: ClassVar[str] = "知识产权信用报告"
+    title: ClassVar[LazyString] = _l("IP credit report")
     number_prefix: ClassVar[str] = "淮知信报"
 
     subject: SubjectInfo
@@ -334,9 +337,19 @@ class CreditReport(Kind):
 
 
 @dataclass
+class ReportSection:
+    """A section another package adds to the monthly report: its heading (without number) and
+    blocks, and its place among the added sections (lowest first)."""
+
+    heading: str
+    blocks: list[Block]
+    order: int = 0
+
+
+@dataclass
 class MonthlyReport(Kind):
     kind: ClassVar[str] = "monthly_report"
-    title: ClassVar[str] = "知识产权信用监管月度报告"
+    title: ClassVar[LazyString] = _l("Monthly IP credit supervision report")
     number_prefix: ClassVar[str] = "淮知监报"
 
     month: dt.date  # first day of the month reported on
@@ -347,9 +360,9 @@ class MonthlyReport(Kind):
     grade_trend: dict[str, list[int]]  # grade -> subjects with it at each month's end
     list_added: list[int]
     list_removed: list[int]
-    # Sections whose features are not built yet stay out of the report while they are None.
-    case_pipeline: list[tuple[str, int]] | None = None
-    plan_indicators: list[tuple[str, str, str]] | None = None  # indicator, target, achieved
+    # What other packages add (credit.signals.monthly_report_sections), e.g. the Blue Sky case
+    # pipeline or the plan's indicators once those exist.
+    sections: list[ReportSection] = field(default_factory=list)
 
     @property
     def recipient(self) -> str | None:
@@ -369,14 +382,8 @@ class MonthlyReport(Kind):
             Heading("四、近十二个月信用等级趋势"),
             LineChart("各信用等级主体数（月末）", self.months, self.grade_trend),
         ]
-        optional = []
-        if self.case_pipeline is not None:
-            optional.append(("“蓝天”专项整治案件进度", BarChart(
-                "各阶段案件数", [s for s, _ in self.case_pipeline], {"案件数": [n for _, n in self.case_pipeline]})))
-        if self.plan_indicators is not None:
-            optional.append(("规划指标完成情况", Table(["指标", "目标", "完成"], [list(r) for r in self.plan_indicators])))
-        for number, (heading, block) in zip("五六", optional):
-            blocks += [Heading(f"{number}、{heading}"), block]
+        for number, section in zip("五六七八九十", sorted(self.sections, key=lambda s: (s.order, s.heading))):
+            blocks += [Heading(f"{number}、{section.heading}"), *section.blocks]
         return blocks
 
 

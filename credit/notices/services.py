@@ -20,6 +20,7 @@ from credit.audit.actor import Actor
 from credit.audit.services import record_event
 from credit.clock import to_local
 from credit.files import FileStore
+from credit.i18n import chinese
 from credit.notices import layout
 from credit.notices.kinds import KINDS, Kind
 from credit.notices.models import Notice
@@ -109,7 +110,7 @@ def issue(
     number = document_number(kind, issued_on.year, serial)
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
     content = layout.render(layout.Document(
-        authority=settings.authority, title=kind.title, number=number, issued_on=issued_on,
+        authority=settings.authority, title=chinese(kind.title), number=number, issued_on=issued_on,
         verification_code=code, verify_url=settings.verify_url(code), recipient=document.recipient,
         blocks=document.blocks(),
     ))

@@ -11,13 +11,15 @@ import datetime as dt
 from collections import Counter
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
-from credit.audit.actor import Actor
+from credit.audit.actor import SCHEDULER, Actor
 from credit.catalog.loader import Catalog, CatalogVersionSpec
 from credit.catalog.services import stored_version
 from credit.clock import LOCAL_TZ, FixedClock, to_local
 from credit.dates import Period
+from credit.i18n import chinese
 from credit.listing.models import ListEntry
 from credit.notices.kinds import (
     CountedRecord, CreditReport, GradeChange, ListStatus, MonthlyReport, RemovalDecision, SubjectInfo,
@@ -27,18 +29,18 @@ from credit.notices.services import NoticeSettings, issue
 from credit.scoring.engine import contributions
 from credit.scoring.models import Assessment
 from credit.scoring.services import reassess
+from credit.signals import monthly_report_sections
 from credit.subjects.models import DISTRICTS, SUBJECT_KINDS, Subject
 from credit.violations.models import Record
 
 # How far back the daily run looks for events it has not issued yet: a week of downtime.
 LOOKBACK_DAYS = 7
-SCHEDULER = Actor(None, "scheduler")
-LIST_STATUS_LABELS = {"listed": "列入中", "removed": "已移出"}
+LIST_STATUS_LABELS = {"listed": _l("on the list"), "removed": _l("removed from the list")}
 
 
 def subject_info(subject: Subject) -> SubjectInfo:
-    return SubjectInfo(subject.name, subject.uscc, SUBJECT_KINDS[subject.kind], DISTRICTS.get(subject.district, subject.district),
-                       subject.legal_representative)
+    return SubjectInfo(subject.name, subject.uscc, chinese(SUBJECT_KINDS[subject.kind]),
+                       chinese(DISTRICTS.get(subject.district, subject.district)), subject.legal_representative)
 
 
 class _Versions(dict):
@@ -170,8 +172,8 @@ def issue_credit_report(session: Session, settings: NoticeSettings, catalog: Cat
         subject=subject_info(subject), as_of=today, score=assessment.score, grade=assessment.grade,
         tier_label=version.tier_for(assessment.grade).label, catalog_version=version.version,
         records=counted_records(session, assessment, version),
-        list_entries=[ListStatus(e.id, LIST_STATUS_LABELS.get(e.status, e.status), e.listed_on, e.planned_removal_on,
-                                 e.removed_on) for e in entries],
+        list_entries=[ListStatus(e.id, chinese(LIST_STATUS_LABELS.get(e.status, e.status)), e.listed_on,
+                                 e.planned_removal_on, e.removed_on) for e in entries],
     )
     notice, _new = issue(session, settings, document, event_key=f"credit-report:{subject.id}:{assessment.id}",
                          subject_id=subject.id, actor=actor, now=now)
@@ -226,12 +228,14 @@ def monthly_report(session: Session, catalog: Catalog, month: dt.date) -> Monthl
         ("本月签发告知书、决定书及报告（份）", str(_count(session, select(Notice.id).where(
             Notice.issued_on >= first, Notice.issued_on <= last)))),
     ]
+    sections = [section for _receiver, section in monthly_report_sections.send(session, first=first, last=last)
+                if section]
     return MonthlyReport(
         month=first, key_figures=key_figures, grades=grades, grade_distribution=dict(trend[-1]),
         months=[str(m) for m in months],
         grade_trend={g: [counts.get(g, 0) for counts in trend] for g in grades},
         list_added=[list_count(entry.listed_on, m) for m in months],
-        list_removed=[list_count(entry.removed_on, m) for m in months],
+        list_removed=[list_count(entry.removed_on, m) for m in months], sections=sections,
     )
 
 

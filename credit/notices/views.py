@@ -16,7 +16,6 @@ from credit.notices.services import NoticeFilter, current_settings, find_by_code
 from credit.notices.triggers import issue_credit_report
 from credit.paging import Page
 from credit.subjects.models import Subject
-from credit.subjects.views import SUBJECT_PAGE_SECTIONS, SubjectSection
 
 bp = Blueprint("notices", __name__, url_prefix="/notices")
 verify_bp = Blueprint("verify", __name__, url_prefix="/verify")
@@ -91,11 +90,3 @@ def show(code: str):
     notice = find_by_code(db(), code)
     status = 200 if notice else 404
     return render_template("notices/verify.html", notice=notice, code=code, asked=True), status
-
-
-def _subject_notices(session, subject: Subject) -> dict:
-    page = search(session, NoticeFilter(subject_id=subject.id), 1, 10)
-    return {"notices": page.items, "total": page.total, "subject": subject}
-
-
-SUBJECT_PAGE_SECTIONS.append(SubjectSection("notices/_subject_section.html", _subject_notices))

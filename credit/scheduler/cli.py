@@ -8,9 +8,11 @@ import logging
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import lazy_gettext as _l
 
 from credit.clock import LOCAL_TZ, to_local
 from credit.context import current, db
+from credit.i18n import bilingual, chinese
 from credit.scheduler.jobs import JOBS
 from credit.scheduler.runner import build_scheduler, catch_up, history, run_job
 
@@ -19,22 +21,27 @@ def _local(moment: dt.datetime | None) -> str:
     return to_local(moment).strftime("%Y-%m-%d %H:%M:%S") if moment else ""
 
 
+def _columns(*titles: tuple) -> str:
+    """A table's header line: each (label, width) in both languages, padded to its width."""
+    return "".join(f"{bilingual(label):<{width}}" for label, width in titles).rstrip()
+
+
 @click.command("scheduler")
 @with_appcontext
 def scheduler_command() -> None:
     """定时任务进程 / run the scheduler process (one per deployment, beside the web app)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    click.echo("定时任务进程已启动（Asia/Shanghai）/ scheduler started")
+    click.echo(bilingual(_l("scheduler started (Asia/Shanghai)")))
     for outcome in catch_up():
-        click.echo(f"补运行 / caught up: {outcome.describe()}")
+        click.echo(bilingual(_l("caught up: %(outcome)s", outcome=outcome.describe())))
     scheduler = build_scheduler(current_app._get_current_object())
     for job in JOBS.values():
-        click.echo(f"  {job.name:<22} {job.schedule:<14} {job.title}")
+        click.echo(f"  {job.name:<22} {chinese(job.schedule):<14} {chinese(job.title)}")
     try:
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):
-        click.echo("定时任务进程已停止 / scheduler stopped")
+        click.echo(bilingual(_l("scheduler stopped")))
 
 
 @click.group("jobs")
@@ -46,12 +53,12 @@ def jobs_group() -> None:
 @with_appcontext
 def list_jobs() -> None:
     now = current().clock.now()
-    click.echo(f"{'任务 job':<24}{'计划 schedule':<16}{'下次运行 next run':<22}{'上次 last run'}")
+    click.echo(_columns((_l("Job"), 24), (_l("Schedule"), 16), (_l("Next run"), 22), (_l("Last run"), 0)))
     for job in JOBS.values():
         upcoming = job.trigger().get_next_fire_time(None, now)
         last = history(db(), job.name, 1)
         last_text = f"{_local(last[0].scheduled_for)} {last[0].status}" if last else "—"
-        click.echo(f"{job.name:<24}{job.schedule:<16}{_local(upcoming):<22}{last_text}")
+        click.echo(f"{job.name:<24}{chinese(job.schedule):<16}{_local(upcoming):<22}{last_text}")
 
 
 def _parse_moment(_ctx, _param, value: str | None) -> dt.datetime | None:
@@ -60,7 +67,7 @@ def _parse_moment(_ctx, _param, value: str | None) -> dt.datetime | None:
     try:
         moment = dt.datetime.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter("请使用 YYYY-MM-DD HH:MM 格式 / use YYYY-MM-DD HH:MM")
+        raise click.BadParameter(bilingual(_l("use the format YYYY-MM-DD HH:MM")))
     return moment if moment.tzinfo else moment.replace(tzinfo=LOCAL_TZ)
 
 
@@ -74,7 +81,7 @@ def run_command(name: str, moment: dt.datetime | None) -> None:
     now = current().clock.now()
     moment = moment or now
     if moment > now:
-        raise click.BadParameter("计划时间不能晚于当前时间 / the time cannot be in the future", param_hint="--for")
+        raise click.BadParameter(bilingual(_l("the scheduled time cannot be in the future")), param_hint="--for")
     outcome = run_job(name, moment, "manual")
     click.echo(outcome.describe())
     if outcome.status == "failed":
@@ -95,6 +102,7 @@ def history_command(fmt: str, job: str | None, limit: int) -> None:
             "finished_at": _local(r.finished_at), "summary": r.summary, "traceback": r.traceback,
         } for r in runs], ensure_ascii=False, indent=2))
         return
-    click.echo(f"{'计划时间 scheduled':<21}{'任务 job':<24}{'状态 status':<12}{'方式 trigger':<12}{'摘要 summary'}")
+    click.echo(_columns((_l("Scheduled for"), 21), (_l("Job"), 24), (_l("Status"), 12), (_l("Trigger"), 12),
+                        (_l("Summary"), 0)))
     for r in runs:
         click.echo(f"{_local(r.scheduled_for):<21}{r.job:<24}{r.status:<12}{r.trigger:<12}{r.summary}")

@@ -4,9 +4,12 @@
 run by hand with ``--for``, does exactly what the 02:00 run would have done. Each returns a
 one-line summary for the run history. They need an app context (catalog and settings).
 
+Besides the recomputation, a job's work is whatever the packages connect to its signal
+(``credit.signals``): notices issue their documents at 02:00, the list expires its entries at
+03:00, and so on; the scheduler knows none of them.
+
 Left out: "Mondays 09:00 publish a list version when decisions are pending". Nothing records
-listing decisions or publishes list versions yet; the listing feature registers that job here
-when it lands.
+listing decisions or publishes list versions yet; the listing feature adds that job when it lands.
 """
 from __future__ import annotations
 
@@ -15,65 +18,40 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from apscheduler.triggers.cron import CronTrigger
-from sqlmodel import Session, select
+from blinker import NamedSignal
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+from sqlmodel import Session
 
-from credit.audit.services import record_event
 from credit.clock import LOCAL_TZ, FixedClock, to_local
 from credit.context import current
-from credit.listing.models import ListEntry
-from credit.notices.services import current_settings
-from credit.notices.triggers import (
-    SCHEDULER, issue_grade_change_notices, issue_monthly_report, issue_removal_notices,
-)
+from credit.i18n import bilingual
 from credit.scoring.services import reassess
+from credit.signals import monthly_reports, nightly_notices, nightly_sweep
 
 
 def recompute_assessments(session: Session, now: dt.datetime) -> str:
     today = to_local(now).date()
     written = reassess(session, FixedClock(now), catalog=current().catalog, subject_ids=None, as_of=today,
                        reason="nightly")
-    return f"已重算 {written} 个主体截至 {today} 的信用评价 / recomputed {written} assessments as of {today}"
+    return bilingual(_l("recomputed %(count)d assessments as of %(date)s", count=written, date=today))
 
 
-def issue_notices(session: Session, now: dt.datetime) -> str:
-    settings = current_settings()
-    grades = issue_grade_change_notices(session, settings, now)
-    removals = issue_removal_notices(session, settings, now)
-    return (f"签发信用等级告知书 {grades} 份、移出决定书 {removals} 份 / "
-            f"issued {grades} grade change notices and {removals} removal decisions")
+def _sending(signal: NamedSignal) -> Callable[[Session, dt.datetime], str]:
+    """A job that runs the receivers of ``signal`` in its transaction; its summary lists theirs."""
 
+    def run(session: Session, now: dt.datetime) -> str:
+        summaries = sorted(bilingual(summary) for _receiver, summary in signal.send(session, now=now) if summary)
+        return "; ".join(summaries) or bilingual(_l("nothing to do"))
 
-def expiry_sweep(session: Session, now: dt.datetime) -> str:
-    """List entries whose period is over are removed (a status change) and their subjects re-graded.
-
-    The only dated deadline stored today; case and objection deadlines join when those exist.
-    """
-    today = to_local(now).date()
-    authority = current_settings().authority
-    entries = session.exec(
-        select(ListEntry).where(ListEntry.status == "listed", ListEntry.planned_removal_on <= today).order_by(ListEntry.id)
-    ).all()
-    for entry in entries:
-        entry.status, entry.removed_on, entry.removal_authority = "removed", entry.planned_removal_on, authority
-        entry.removal_reason = "列入期限已届满，依据《市场监督管理严重违法失信名单管理办法》移出名单并停止公示。"
-        session.add(entry)
-        record_event(session, actor=SCHEDULER.name, action="list_entry.expire", object_type="list_entry",
-                     object_id=entry.id, data={"subject_id": entry.subject_id, "removed_on": entry.removed_on}, now=now)
-    reassess(session, FixedClock(now), catalog=current().catalog, subject_ids={e.subject_id for e in entries},
-             reason="list entries expired")
-    return f"到期移出名单 {len(entries)} 条 / {len(entries)} list entries expired"
-
-
-def monthly_report(session: Session, now: dt.datetime) -> str:
-    notice = issue_monthly_report(session, current_settings(), current().catalog, now)
-    return f"月度报告 {notice.document_no} / monthly report {notice.document_no}"
+    return run
 
 
 @dataclass(frozen=True)
 class Job:
     name: str
-    title: str
-    schedule: str  # what the cron fields say, for people
+    title: LazyString
+    schedule: LazyString  # what the cron fields say, for people
     cron: dict
     # How late a missed run may still be caught up (after downtime), once.
     grace: dt.timedelta
@@ -99,9 +77,12 @@ class Job:
 
 _DAY = dt.timedelta(hours=23)  # a daily run is never caught up into the next day's slot
 JOBS: dict[str, Job] = {job.name: job for job in (
-    Job("recompute_assessments", "重算信用评价", "每日 01:00", {"hour": 1, "minute": 0}, _DAY, recompute_assessments),
-    Job("issue_notices", "签发新事件的告知书", "每日 02:00", {"hour": 2, "minute": 0}, _DAY, issue_notices),
-    Job("expiry_sweep", "到期与期限检查", "每日 03:00", {"hour": 3, "minute": 0}, _DAY, expiry_sweep),
-    Job("monthly_report", "生成月度监管报告", "每月1日 06:00", {"day": 1, "hour": 6, "minute": 0},
-        dt.timedelta(days=7), monthly_report),
+    Job("recompute_assessments", _l("Recompute credit assessments"), _l("daily 01:00"), {"hour": 1, "minute": 0},
+        _DAY, recompute_assessments),
+    Job("issue_notices", _l("Issue notices for new events"), _l("daily 02:00"), {"hour": 2, "minute": 0}, _DAY,
+        _sending(nightly_notices)),
+    Job("expiry_sweep", _l("Expiry and deadline sweep"), _l("daily 03:00"), {"hour": 3, "minute": 0}, _DAY,
+        _sending(nightly_sweep)),
+    Job("monthly_report", _l("Monthly supervision report"), _l("1st of the month 06:00"),
+        {"day": 1, "hour": 6, "minute": 0}, dt.timedelta(days=7), _sending(monthly_reports)),
 )}

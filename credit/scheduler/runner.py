@@ -21,15 +21,18 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy.orm import sessionmaker
+from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
 from credit.clock import to_local
 from credit.context import current
 from credit.db import session_scope
+from credit.i18n import bilingual, chinese
 from credit.scheduler.jobs import JOBS, Job
 from credit.scheduler.models import JobRun
 
 log = logging.getLogger("credit.scheduler")
+OUTCOME_LABELS = {"succeeded": _l("done"), "failed": _l("FAILED"), "skipped": _l("skipped: claimed elsewhere")}
 
 
 @dataclass
@@ -41,8 +44,7 @@ class Outcome:
 
     def describe(self) -> str:
         when = to_local(self.scheduled_for).strftime("%Y-%m-%d %H:%M")
-        label = {"succeeded": "完成 / done", "failed": "失败 / FAILED", "skipped": "已由他处认领，跳过 / skipped"}
-        return f"{self.job} @ {when}: {label[self.status]} {self.summary}".rstrip()
+        return f"{self.job} @ {when}: {bilingual(OUTCOME_LABELS[self.status])} {self.summary}".rstrip()
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:
@@ -169,6 +171,6 @@ def build_scheduler(app: Flask):
     scheduler = BlockingScheduler(timezone=TIMEZONE)
     for job in JOBS.values():
         # coalesce: runs missed while the process was busy or asleep become one run.
-        scheduler.add_job(_scheduled, job.trigger(), args=[app, job.name], id=job.name, name=job.title,
+        scheduler.add_job(_scheduled, job.trigger(), args=[app, job.name], id=job.name, name=chinese(job.title),
                           misfire_grace_time=int(job.grace.total_seconds()), coalesce=True, max_instances=1)
     return scheduler

@@ -28,7 +28,7 @@ def _safe(value: str) -> str:
 def cells(row: sa.Row) -> list:
     s, a = row.subject, row.assessment
     return [
-        s.uscc, _safe(s.name), SUBJECT_KINDS[s.kind], DISTRICTS.get(s.district, s.district),
+        s.uscc, _safe(s.name), str(SUBJECT_KINDS[s.kind]), str(DISTRICTS.get(s.district, s.district)),
         _safe(s.legal_representative), _safe(s.licence_no or ""),
         a.score if a else "", a.grade if a else "", a.as_of.isoformat() if a else "",
     ]

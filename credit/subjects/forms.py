@@ -11,7 +11,8 @@ from credit.subjects.models import DISTRICTS, SUBJECT_KINDS
 from credit.subjects.search import SubjectFilter
 
 KIND_CHOICES = [SelectChoice(code, label) for code, label in SUBJECT_KINDS.items()]
-DISTRICT_CHOICES = [SelectChoice(code, f"{name}（{code}）") for code, name in DISTRICTS.items()]
+DISTRICT_CHOICES = [SelectChoice(code, _l("%(district)s (%(code)s)", district=name, code=code))
+                    for code, name in DISTRICTS.items()]
 
 
 class SubjectSearchForm(Form):

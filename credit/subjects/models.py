@@ -5,23 +5,24 @@ import datetime as dt
 from typing import Optional
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlmodel import Field, SQLModel
 
 SUBJECT_KINDS = {
-    "patent_agency": "专利代理机构",
-    "trademark_agency": "商标代理机构",
-    "firm": "企业",
+    "patent_agency": _l("Patent agency"),
+    "trademark_agency": _l("Trademark agency"),
+    "firm": _l("Firm"),
 }
 
 # Huainan's county-level divisions (GB/T 2260 codes).
 DISTRICTS = {
-    "340402": "大通区",
-    "340403": "田家庵区",
-    "340404": "谢家集区",
-    "340405": "八公山区",
-    "340406": "潘集区",
-    "340421": "凤台县",
-    "340422": "寿县",
+    "340402": _l("Datong District"),
+    "340403": _l("Tianjia'an District"),
+    "340404": _l("Xiejiaji District"),
+    "340405": _l("Bagongshan District"),
+    "340406": _l("Panji District"),
+    "340421": _l("Fengtai County"),
+    "340422": _l("Shou County"),
 }
 
 

@@ -9,7 +9,7 @@ from stdnum import exceptions as stdnum_errors
 from stdnum.cn import uscc as stdnum_uscc
 
 from credit.audit.actor import Actor
-from credit.audit.services import record_event
+from credit.audit.services import apply_changes, record_event
 from credit.errors import Conflict, InvalidInput
 from credit.subjects.models import DISTRICTS, SUBJECT_KINDS, Subject
 
@@ -78,10 +78,8 @@ def update_subject(session: Session, subject: Subject, data: SubjectInput, actor
     if other is not None and other.id != subject.id:
         raise Conflict(f"统一社会信用代码 {data.uscc} 已登记（{other.name}）",
                        f"USCC {data.uscc} is already registered ({other.name})", "uscc")
-    changes = {k: [getattr(subject, k), v] for k, v in vars(data).items() if getattr(subject, k) != v}
+    changes = apply_changes(subject, vars(data))
     if changes:
-        for key, (_old, new) in changes.items():
-            setattr(subject, key, new)
         subject.updated_at = now
         session.add(subject)
         record_event(session, actor=actor.name, action="subject.update", object_type="subject",

@@ -1,18 +1,17 @@
 """The subject registry: search, register, edit, export, and the subject page."""
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlmodel import Session
 
 from credit.accounts.authz import SUBJECT_EDIT, SUBJECT_SEARCH, SUBJECT_VIEW, require, requires
 from credit.audit.actor import Actor
 from credit.context import current, db
 from credit.scoring.explain import history_chart, subject_profile
+from credit.signals import subject_page_sections
 from credit.subjects.export import csv_chunks, xlsx_bytes
 from credit.subjects.forms import SubjectForm, SubjectSearchForm
 from credit.subjects.models import DISTRICTS, SUBJECT_KINDS, Subject
@@ -28,15 +27,13 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @dataclass(frozen=True)
 class SubjectSection:
-    """A further section of the subject page (cases, notices...): its template and what it shows."""
+    """A further section of the subject page (cases, notices...), from a receiver of
+    ``credit.signals.subject_page_sections``: its template, rendered with ``context`` as
+    ``section``, and its place (lowest first)."""
 
     template: str
-    context: Callable[[Session, Subject], dict]
-
-
-# Extension point: the cases and notices packages append their section here once their tables
-# exist; the subject page renders each in order, with the dict as ``section``.
-SUBJECT_PAGE_SECTIONS: list[SubjectSection] = []
+    context: dict
+    order: int = 0
 
 
 @bp.app_context_processor
@@ -107,6 +104,7 @@ def show(subject_id: int):
     subject = require(SUBJECT_VIEW, db().get(Subject, subject_id))
     profile = subject_profile(db(), subject.id, current().clock.today())
     chart = history_chart(profile.history, profile.version) if profile.assessment else None
-    sections = [(s.template, s.context(db(), subject)) for s in SUBJECT_PAGE_SECTIONS]
+    contributed = [section for _receiver, section in subject_page_sections.send(subject, session=db()) if section]
+    sections = [(s.template, s.context) for s in sorted(contributed, key=lambda s: (s.order, s.template))]
     return render_template("subjects/show.html", subject=subject, profile=profile, chart=chart,
                            records=subject_records(db(), subject.id), sections=sections)

@@ -5,6 +5,7 @@ import datetime as dt
 from typing import Optional
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlmodel import Field, SQLModel
 
 # rejected: a draft the reviewer did not confirm (never counted, kept like everything else).
@@ -12,11 +13,11 @@ STATUSES = ("draft", "confirmed", "rejected", "disputed", "repaired", "revoked")
 # Statuses under which a record counts towards the score (repaired: until its repair date).
 COUNTING_STATUSES = ("confirmed", "disputed")
 CATEGORIES = {
-    "patent": "专利",
-    "trademark": "商标",
-    "copyright": "著作权",
-    "gi": "地理标志",
-    "general": "综合",
+    "patent": _l("Patent"),
+    "trademark": _l("Trademark"),
+    "copyright": _l("Copyright"),
+    "gi": _l("Geographical indication"),
+    "general": _l("General"),
 }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
 from credit.audit.actor import Actor
@@ -17,6 +18,7 @@ from credit.audit.services import record_event
 from credit.catalog.loader import Catalog, NoCatalogInForce, RuleSpec
 from credit.clock import FixedClock
 from credit.errors import InvalidInput, NotAllowed
+from credit.i18n import both, chinese
 from credit.scoring.services import reassess
 from credit.subjects.models import SUBJECT_KINDS, Subject
 from credit.violations.models import CATEGORIES, Evidence, Record, RecordEvent
@@ -30,12 +32,12 @@ TRANSITIONS = {
     "revoked": set(),
 }
 STATUS_LABELS = {
-    "draft": ("待审核", "awaiting review"),
-    "confirmed": ("已确认", "confirmed"),
-    "rejected": ("已退回", "rejected"),
-    "disputed": ("异议处理中", "objection pending"),
-    "repaired": ("已修复", "repaired"),
-    "revoked": ("已撤销", "revoked"),
+    "draft": _l("awaiting review"),
+    "confirmed": _l("confirmed"),
+    "rejected": _l("rejected"),
+    "disputed": _l("objection pending"),
+    "repaired": _l("repaired"),
+    "revoked": _l("revoked"),
 }
 
 
@@ -57,12 +59,12 @@ def check_rule(catalog: Catalog, subject: Subject, rule_code: str, decision_date
     try:
         version = catalog.version_for_record(decision_date)
     except NoCatalogInForce as exc:
-        raise InvalidInput(str(exc).split(" / ")[0], str(exc).split(" / ")[-1], "decision_date")
+        raise InvalidInput(exc.zh, exc.en, "decision_date") from None
     rule = version.rule(rule_code)
     if rule is None:
         raise InvalidInput(f"未知的记录类型 {rule_code!r}", f"unknown record type {rule_code!r}", "rule_code")
     if not rule.applies_to(subject.kind):
-        kind = SUBJECT_KINDS[subject.kind]
+        kind = chinese(SUBJECT_KINDS[subject.kind])
         raise InvalidInput(f"记录类型 {rule_code} 不适用于{kind}",
                            f"record type {rule_code} does not apply to a {subject.kind}", "rule_code")
     return rule
@@ -74,9 +76,9 @@ def check_category(rule: RuleSpec, category: str | None) -> str:
     if category not in CATEGORIES:
         raise InvalidInput(f"未知的知识产权类别 {category!r}", f"unknown IP category {category!r}", "category")
     if category not in rule.categories:
-        allowed_zh = "、".join(CATEGORIES[c] for c in rule.categories)
+        allowed_zh = "、".join(chinese(CATEGORIES[c]) for c in rule.categories)
         raise InvalidInput(
-            f"记录类型 {rule.code} 的知识产权类别只能是{allowed_zh}，不能是{CATEGORIES[category]}",
+            f"记录类型 {rule.code} 的知识产权类别只能是{allowed_zh}，不能是{chinese(CATEGORIES[category])}",
             f"a {rule.code} record must have the IP category {' or '.join(rule.categories)}, not {category}",
             "category")
     return category
@@ -121,10 +123,8 @@ def transition(
     """Move a record to ``to`` if the life cycle allows it, log it, and recompute the subject."""
     reason = (reason or "").strip()
     if to not in TRANSITIONS.get(record.status, set()):
-        raise NotAllowed(
-            f"记录当前为“{STATUS_LABELS[record.status][0]}”，不能改为“{STATUS_LABELS[to][0]}”",
-            f"a record that is {STATUS_LABELS[record.status][1]} cannot become {STATUS_LABELS[to][1]}",
-        )
+        (was_zh, was_en), (to_zh, to_en) = both(STATUS_LABELS[record.status]), both(STATUS_LABELS[to])
+        raise NotAllowed(f"记录当前为“{was_zh}”，不能改为“{to_zh}”", f"a record that is {was_en} cannot become {to_en}")
     if to == "confirmed" and record.status == "draft":
         if actor.user_id is not None and actor.user_id == record.recorded_by_id:
             raise NotAllowed("不能审核自己录入的记录（双人复核）",

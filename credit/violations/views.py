@@ -21,7 +21,6 @@ from credit.violations.services import (
 )
 from credit.violations.storage import attach_evidence
 from credit.web.forms import submit
-from credit.web.i18n import is_chinese
 
 bp = Blueprint("records", __name__)
 DECISIONS = {"confirm": "confirmed", "reject": "rejected", "revoke": "revoked"}
@@ -29,8 +28,7 @@ DECISIONS = {"confirm": "confirmed", "reject": "rejected", "revoke": "revoked"}
 
 @bp.app_template_filter("record_status")
 def record_status(status: str) -> str:
-    zh, en = STATUS_LABELS[status]
-    return zh if is_chinese() else en
+    return str(STATUS_LABELS[status])
 
 
 @bp.app_context_processor

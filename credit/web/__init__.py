@@ -42,7 +42,9 @@ def _forget_request_caches() -> None:
     # Flask-Login and Flask-WTF cache the user and the CSRF token on g, which lives as long as
     # the app context. When one is already pushed (the tests' session fixture) it spans several
     # requests, perhaps of different clients: each request must start from its own cookie.
+    # Flask-Babel keeps the chosen language there too.
     g.pop("_login_user", None)
+    g.pop("_flask_babel", None)
     g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
 
 

@@ -3,20 +3,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Flask, session
+from flask import Flask, has_request_context, session
 from flask_babel import Babel, format_date, get_locale
 
 from credit.clock import to_local
 from credit.errors import DomainError
-
-LANGUAGES = {"zh_CN": "中文", "en": "English"}
-DEFAULT_LANGUAGE = "zh_CN"
+from credit.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
 babel = Babel()
 
 
 def select_locale() -> str:
-    language = session.get("language")
+    # Outside a request (a command, a job) there is no user to ask: the default, Chinese.
+    language = session.get("language") if has_request_context() else None
     return language if language in LANGUAGES else DEFAULT_LANGUAGE
 
 

@@ -85,7 +85,8 @@ def test_an_impossible_date_is_a_usage_error(cli, agencies):
 def test_table_has_chinese_headers_and_one_line_a_subject(cli, agencies):
     result = cli("assess", "--as-of", "2026-11-26")
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["统一社会信用代码", "名称", "评价日", "得分", "等级", "监管层级", "列入名单"]
+    # The labels of the subject page, in Chinese (the command line's language outside a page).
+    assert lines[0].split() == ["统一社会信用代码", "名称", "评价日", "信用分", "信用等级", "监管层级", "列入名单"]
     penalised_line = next(line for line in lines if line.startswith(agencies[0].uscc))
     assert penalised_line.split()[2:] == ["2026-11-26", "80", "B", "一般", "否"]
     assert len(lines) == 4

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from credit.dates import add_years
-from credit.notices import kinds
+from credit.notices import kinds, layout
 
 AGENCY = kinds.SubjectInfo("淮南市淮河专利代理事务所（普通合伙）", "91340403MA2N0B7X4L", "专利代理机构", "田家庵区", "李明")
 RECORDS = [
@@ -50,6 +50,10 @@ SAMPLES: dict[str, tuple[kinds.Kind, list[str]]] = {
         dt.date(2026, 10, 1), [("在册主体（户）", "120")], ["A+", "A", "B", "C", "D"], {"A": 60, "B": 40, "C": 15, "D": 5},
         [f"2026-{m:02d}" for m in range(1, 11)] + ["2025-11", "2025-12"],
         {"A": [50 + i for i in range(12)], "D": [5] * 12}, [1] * 12, [0] * 11 + [2],
-        case_pipeline=[("线索登记", 4), ("核查", 2), ("立案", 1)], plan_indicators=[("双随机抽查覆盖率", "100%", "96%")]),
-        ["知识产权信用监管月度报告", "信用等级分布", "列入与移出", "信用等级趋势", "案件进度", "规划指标"]),
+        sections=[  # as the cases and plan features would add them
+            kinds.ReportSection("规划指标完成情况", [layout.Table(["指标", "目标", "完成"], [["双随机抽查覆盖率", "100%", "96%"]])], 2),
+            kinds.ReportSection("“蓝天”专项整治案件进度", [layout.BarChart(
+                "各阶段案件数", ["线索登记", "核查", "立案"], {"案件数": [4, 2, 1]})], 1),
+        ]),
+        ["知识产权信用监管月度报告", "信用等级分布", "列入与移出", "信用等级趋势", "五、“蓝天”专项整治案件进度", "六、规划指标完成情况"]),
 }

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import pytest
 
+from credit.i18n import chinese
 from credit.notices import layout
 from credit.notices.kinds import KINDS
 from tests.notices import pdfcheck
@@ -14,10 +15,17 @@ from tests.notices.samples import SAMPLES
 AUTHORITY = "淮南市市场监督管理局（知识产权局）"
 
 
+@pytest.fixture(autouse=True)
+def _in_app(app):
+    # A kind's title is a Babel label, rendered in Chinese for the PDF as the archive does.
+    with app.app_context():
+        yield
+
+
 def render(document, code: str = "ABCDEFGHJKMN") -> bytes:
     kind = KINDS[document.kind]
     return layout.render(layout.Document(
-        authority=AUTHORITY, title=kind.title, number=f"{kind.number_prefix}〔2026〕第0001号",
+        authority=AUTHORITY, title=chinese(kind.title), number=f"{kind.number_prefix}〔2026〕第0001号",
         issued_on=dt.date(2026, 11, 26), verification_code=code, verify_url=f"https://credit.example.cn/verify/{code}",
         recipient=document.recipient, blocks=document.blocks(),
     ))

@@ -11,6 +11,7 @@ from credit.audit.actor import Actor
 from credit.clock import LOCAL_TZ
 from credit.notices import services
 from credit.scheduler.models import JobRun
+from tests.notices import pdfcheck
 from tests.notices.samples import SAMPLES
 from tests.web.conftest import post_form  # noqa: F401  (fixture: a form posted with its CSRF token)
 
@@ -134,6 +135,19 @@ def test_a_firm_asks_for_its_credit_report(client, login_as, post_form, make_sub
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     assert post_form(f"/notices/credit-report/{own.id}").headers["Location"] == response.headers["Location"]
     assert post_form(f"/notices/credit-report/{other.id}").status_code == 404
+
+
+def test_a_credit_report_asked_for_from_the_english_pages_is_still_in_chinese(client, login_as, post_form,
+                                                                              make_subject):
+    firm = make_subject(name="英文界面企业", kind="firm", district="340422")
+    login_as("firm", subject_id=firm.id)
+    client.get("/language/en")
+    pdf = client.get(post_form(f"/notices/credit-report/{firm.id}").headers["Location"])
+    assert 'filename="IP credit report-' in pdf.headers["Content-Disposition"]  # the page's language
+    text = pdfcheck.text(pdf.data)
+    for phrase in ("知识产权信用报告", "主体类型企业", "所在区县寿县"):
+        assert phrase in text, phrase
+    assert "credit report" not in text and "Firm" not in text and "Shou" not in text
 
 
 def test_the_subject_page_lists_its_notices(client, login_as, issued):

@@ -8,6 +8,7 @@ from sqlmodel import select
 
 from credit.clock import LOCAL_TZ, to_local
 from credit.dates import add_years
+from credit.notices import triggers
 from credit.notices.models import Notice
 from credit.scheduler import jobs, runner
 from credit.scheduler.models import JobRun
@@ -59,7 +60,7 @@ def test_a_job_failing_half_way_leaves_nothing_and_succeeds_when_rerun(app, sess
         raise RuntimeError("磁盘已满 / disk full")
 
     # The grade notices are issued (rows and files) before the removal step fails.
-    monkeypatch.setattr(jobs, "issue_removal_notices", broken)
+    monkeypatch.setattr(triggers, "issue_removal_notices", broken)
     with app.app_context():
         failed = runner.run_job("issue_notices", NIGHT, "schedule")
     assert failed.status == "failed" and "disk full" in failed.summary

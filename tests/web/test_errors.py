@@ -1,13 +1,17 @@
 """Error pages: Chinese by default, the right status, never a traceback; CSRF failures change nothing."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from sqlmodel import select
 
 from credit import create_app
 from credit.accounts.authz import public
 from credit.audit.models import AuditEvent
+from credit.clock import LOCAL_TZ
 from credit.errors import Conflict
+from credit.scoring.models import Assessment
 from tests.web.conftest import csrf_token
 
 
@@ -121,3 +125,25 @@ def test_domain_error_shows_its_message_with_its_status(failing_app):
     assert response.status_code == 409 and "该主体已存在" in response.get_data(as_text=True)
     client.get("/language/en")
     assert "the subject already exists" in client.get("/conflict").get_data(as_text=True)
+
+
+def test_a_date_before_the_first_catalog_version_is_a_400_page_not_a_500(client, login_as, make_subject, session, clock,
+                                                                         post_form):
+    # NoCatalogInForce is a DomainError: the page says why, in the page's language.
+    agency, firm = make_subject(), make_subject(kind="firm")
+    login_as("inspector")
+    clock.instant = dt.datetime(2019, 6, 1, 10, 0, tzinfo=LOCAL_TZ)
+    response = client.get(f"/subjects/{agency.id}/records/new")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "2019-06-01 早于第一版信用规则目录的生效日期 2020-01-01，无法评价" in page
+    _no_traceback(page)
+    client.get("/language/en")
+    page = client.get(f"/subjects/{agency.id}/records/new").get_data(as_text=True)
+    assert "2019-06-01 is before the first catalog version (2020-01-01): no assessment is possible" in page
+
+    login_as("firm", subject_id=firm.id)
+    events = len(session.exec(select(AuditEvent)).all())
+    response = post_form(f"/notices/credit-report/{firm.id}")
+    assert response.status_code == 400 and "is before the first catalog version" in response.get_data(as_text=True)
+    session.expire_all()
+    assert len(session.exec(select(AuditEvent)).all()) == events and session.exec(select(Assessment)).all() == []

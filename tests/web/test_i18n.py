@@ -1,6 +1,7 @@
 """Chinese first, English on request; the Chinese catalog is complete and compiled."""
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import sys
 from pathlib import Path
@@ -22,6 +23,37 @@ def test_chinese_by_default_and_english_by_the_link(client):
     assert '<html lang="en">' in page and "<h1>Log in</h1>" in page
     client.get("/language/zh_CN")
     assert "<h1>登录</h1>" in client.get("/login").get_data(as_text=True)
+
+
+def test_labels_are_chinese_by_default_and_english_when_switched(client, login_as, make_subject, make_record):
+    subject = make_subject("patent_agency", district="340403")
+    make_record(subject, "PA-PENALTY", dt.date(2026, 3, 2), status="draft")
+    login_as("inspector")
+    pages = (f"/subjects/{subject.id}", f"/subjects/{subject.id}/records/new", "/subjects/new")
+    chinese = "".join(client.get(url).get_data(as_text=True) for url in pages)
+    # Kind, district, status; the categories of the record form; a district in the subject form.
+    for label in ("专利代理机构", "田家庵区", "待审核", "地理标志", "凤台县（340421）"):
+        assert label in chinese, label
+    client.get("/language/en")
+    english = "".join(client.get(url).get_data(as_text=True) for url in pages)
+    for label in ("Patent agency", "Tianjia'an District", "awaiting review", "Geographical indication",
+                  "Fengtai County (340421)"):
+        assert label in english, label
+    # (The rule catalog is data in Chinese: "列入专利代理机构经营异常名录" stays as it is.)
+    assert not any(label in english for label in ("<td>专利代理机构</td>", "田家庵区", "待审核", ">地理标志<"))
+
+
+def test_job_and_notice_kind_labels_follow_the_language(client, login_as):
+    login_as("admin")
+    chinese = client.get("/admin/jobs/").get_data(as_text=True) + client.get("/notices/").get_data(as_text=True)
+    for label in ("签发新事件的告知书", "每日 02:00", "每月1日 06:00", "信用等级告知书", "移出严重失信主体名单决定书"):
+        assert label in chinese, label
+    client.get("/language/en")
+    english = client.get("/admin/jobs/").get_data(as_text=True) + client.get("/notices/").get_data(as_text=True)
+    for label in ("Issue notices for new events", "daily 02:00", "1st of the month 06:00", "Credit grade notice",
+                  "Decision to remove from the serious-dishonesty list"):
+        assert label in english, label
+    assert "签发新事件的告知书" not in english and "信用等级告知书" not in english
 
 
 def test_unknown_language_and_offsite_next_are_ignored(client):
