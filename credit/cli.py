@@ -5,9 +5,17 @@ import click
 from flask.cli import FlaskGroup, with_appcontext
 
 from credit import create_app
+from credit.notices.layout import FontProblem
 
 
-@click.group(cls=FlaskGroup, create_app=lambda: create_app(), add_default_commands=False)
+def _create_app():
+    try:
+        return create_app()
+    except FontProblem as problem:  # a font setting refused at start: its message, not a traceback
+        raise click.ClickException(str(problem)) from None
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False)
 def main() -> None:
     """淮南知识产权信用监管系统 / Huainan IP credit supervision."""
 

@@ -69,6 +69,11 @@ def serve(info: ScriptInfo, host: str, port: int, threads: int) -> None:
     """Run the web application with waitress (a production WSGI server)."""
     from waitress import serve as waitress_serve
 
+    from credit.notices.services import public_base_url_warning
+
+    app = info.load_app()
+    if warning := public_base_url_warning(app.config):
+        click.echo(warning, err=True)
     click.echo(f"淮南知识产权信用监管系统：http://{host}:{port}/ （Ctrl+C 退出 / quit）")
     # No app context around the server: each request pushes its own.
-    waitress_serve(info.load_app(), host=host, port=port, threads=threads)
+    waitress_serve(app, host=host, port=port, threads=threads)

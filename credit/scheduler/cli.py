@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 
 from credit.clock import LOCAL_TZ, to_local
 from credit.context import current, db
+from credit.notices.services import public_base_url_warning
 from credit.scheduler.jobs import JOBS
 from credit.scheduler.runner import build_scheduler, catch_up, history, run_job
 
@@ -25,6 +26,8 @@ def scheduler_command() -> None:
     """定时任务进程 / run the scheduler process (one per deployment, beside the web app)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    if warning := public_base_url_warning(current_app.config):
+        click.echo(warning, err=True)
     click.echo("定时任务进程已启动（Asia/Shanghai）/ scheduler started")
     for outcome in catch_up():
         click.echo(f"补运行 / caught up: {outcome.describe()}")
