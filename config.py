@@ -43,8 +43,15 @@ class Config:
         self.MAX_UPLOAD_MB = int(os.environ.get("CREDIT_MAX_UPLOAD_MB", "20"))
         self.MAX_CONTENT_LENGTH = (self.MAX_UPLOAD_MB + 1) * 1024 * 1024
         self.AUTHORITY_NAME = os.environ.get("CREDIT_AUTHORITY", "淮南市市场监督管理局（知识产权局）")
-        # Where the public reaches /verify/<code>: printed in every notice's QR code.
-        self.PUBLIC_BASE_URL = os.environ.get("CREDIT_PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+        # Where the public reaches /verify/<code>: printed in every notice's QR code and link.
+        # `credit serve` and `credit scheduler` warn when it is left at this machine on PostgreSQL.
+        self.PUBLIC_BASE_URL = os.environ.get("CREDIT_PUBLIC_BASE_URL") or "http://127.0.0.1:5000"
+        # The office printed in each notice's 版记 as the one that issues it (印发机关).
+        self.ISSUING_OFFICE = os.environ.get("CREDIT_ISSUING_OFFICE", "淮南市市场监督管理局办公室")
+        # The bureau's licensed TrueType files of 方正小标宋 (titles) and 仿宋_GB2312 (body text);
+        # unset, free substitutes stand in. A missing or non-TrueType file is refused at start.
+        self.FONT_TITLE = os.environ.get("CREDIT_FONT_TITLE") or None
+        self.FONT_BODY = os.environ.get("CREDIT_FONT_BODY") or None
         # Terms that notices state: a firm's objection window [baseline] and the list period
         # (three years from the listing decision, SAMR Order 44).
         self.OBJECTION_WORKING_DAYS = int(os.environ.get("CREDIT_OBJECTION_WORKING_DAYS", "15"))

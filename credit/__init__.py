@@ -9,10 +9,14 @@ from flask import Flask
 from config import PROJECT_ROOT, Config
 from credit.clock import Clock
 from credit.context import CreditContext, close_db
+from credit.notices.layout import FontFiles, check_fonts
 
 
 def create_app(config: Config | None = None, clock: Clock | None = None) -> Flask:
     config = config or Config()
+    # Refuse a licensed font setting that names a missing or non-TrueType file now, not at the
+    # first notice in the night.
+    check_fonts(FontFiles.from_config(config.as_dict()))
     app = Flask(
         __name__,
         instance_path=str(config.INSTANCE_DIR),

@@ -10,6 +10,14 @@ from credit import create_app
 from credit.context import db
 from credit.errors import DomainError
 from credit.i18n import bilingual, fail
+from credit.notices.layout import FontProblem
+
+
+def _create_app():
+    try:
+        return create_app()
+    except FontProblem as problem:  # a font setting refused at start: its message, not a traceback
+        raise click.ClickException(str(problem)) from None
 
 
 class CreditGroup(FlaskGroup):
@@ -27,7 +35,7 @@ class CreditGroup(FlaskGroup):
                 fail(error)
 
 
-@click.group(cls=CreditGroup, create_app=lambda: create_app(), add_default_commands=False)
+@click.group(cls=CreditGroup, create_app=_create_app, add_default_commands=False)
 def main() -> None:
     """淮南知识产权信用监管系统 / Huainan IP credit supervision."""
 

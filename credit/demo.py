@@ -6,8 +6,9 @@ a few thousand records from 2022 to today in proportions after the national Blue
 many light findings, fewer penalties, a few serious ones, some honours. The data goes in through
 the import services (audit events and all), a few records are then disputed or repaired through
 the record life cycle, and everyone is assessed at the end of each of the last twelve months and
-as of today. The same seed and date give the same data. It is one transaction: a demo that fails
-half-way leaves nothing, so ``--if-empty`` loads it whole on the next try.
+as of today. Each subject carries a registration date before its first finding (most before 2022,
+some since). The same seed and date give the same data. It is one
+transaction: a demo that fails half-way leaves nothing, so ``--if-empty`` loads it whole on the next try.
 """
 from __future__ import annotations
 
@@ -43,6 +44,9 @@ SUBJECTS = 360
 FIRST_DAY = dt.date(2022, 1, 1)
 # The campaign's first years brought twice the interviews and rectification orders of later ones.
 CAMPAIGN_PEAK_END = dt.date(2023, 12, 31)
+# Registration dates: most subjects were registered before the data starts, some since.
+REGISTERED_FROM = dt.date(2005, 1, 1)
+REGISTERED_SINCE_SHARE = 0.15
 CITY_BUREAU = "淮南市市场监督管理局"
 DEMO = Actor(None, "demo")
 
@@ -161,6 +165,15 @@ def _subjects(rng: random.Random) -> list[dict]:
     return subjects
 
 
+def _register(subjects: list[dict], first_findings: dict[str, dt.date], today: dt.date, rng: random.Random) -> None:
+    """Give each subject a registration date (a working day) no later than its first finding."""
+    for subject in subjects:
+        latest = first_findings.get(subject["uscc"], today)
+        start = FIRST_DAY if rng.random() < REGISTERED_SINCE_SHARE and latest > FIRST_DAY else REGISTERED_FROM
+        day = start + dt.timedelta(days=rng.randrange((latest - start).days + 1))
+        subject["registered_on"] = _working_day(day, latest).isoformat()
+
+
 def generate(today: dt.date, seed: int = SEED) -> DemoData:
     """The demo data for ``today``: plain rows in the exchange shapes, no database needed (an app
     context gives the Chinese place names)."""
@@ -189,6 +202,11 @@ def generate(today: dt.date, seed: int = SEED) -> DemoData:
             "decision_date": day.isoformat(), "document_no": f"{prefix}〔{day.year}〕{numbers[prefix, day.year]}号",
             "authority": authority, "status": "revoked" if rng.random() < 0.02 else "confirmed",
         })
+    first_findings: dict[str, dt.date] = {}
+    for day, _sort, _code, uscc in findings:  # in date order: the first one seen is the earliest
+        first_findings.setdefault(uscc, day)
+    # A generator of its own, so the dates leave the rest of the data as it was for the seed.
+    _register(subjects, first_findings, today, random.Random(seed + 1))
     confirmed_penalties = [r["id"] for r in records if r["status"] == "confirmed" and "罚" in r["document_no"]
                            and dt.date.fromisoformat(r["decision_date"]) < today - dt.timedelta(days=400)]
     repairs = sorted(rng.sample(confirmed_penalties, min(12, len(confirmed_penalties))))

@@ -44,6 +44,13 @@ def test_the_data_looks_like_huainan(app):
     statuses = Counter(r["status"] for r in data.records)
     assert 0 < statuses["revoked"] < statuses["confirmed"] / 20
     assert data.repairs and data.disputes
+    # Registered before the first finding about them, most before the data starts, some since.
+    first: dict[str, dt.date] = {}
+    for day, uscc in sorted((dt.date.fromisoformat(r["decision_date"]), r["uscc"]) for r in data.records):
+        first.setdefault(uscc, day)
+    registered = {s["uscc"]: dt.date.fromisoformat(s["registered_on"]) for s in data.subjects}
+    assert all(day <= first.get(uscc, TODAY) and day.weekday() < 5 for uscc, day in registered.items())
+    assert 0.05 < sum(day >= dt.date(2022, 1, 1) for day in registered.values()) / len(registered) < 0.3
 
 
 def test_demo_loads_every_grade_and_if_empty_leaves_existing_data_alone(runner, session):
@@ -90,3 +97,4 @@ def test_a_demo_failing_half_way_leaves_nothing_and_loads_whole_on_the_next_try(
     monkeypatch.undo()
     assert runner.invoke(main, ["demo", "--if-empty"]).exit_code == 0
     assert session.scalar(sa.select(sa.func.count()).select_from(Subject)) == 360
+    assert session.scalar(sa.select(sa.func.count()).where(Subject.registered_on.is_(None))) == 0

@@ -64,7 +64,11 @@ def serve(info: ScriptInfo, host: str, port: int, threads: int) -> None:
     """Run the web application with waitress (a production WSGI server)."""
     from waitress import serve as waitress_serve
 
+    from credit.notices.services import public_base_url_warning
+
     app = info.load_app()
+    if warning := public_base_url_warning(app.config):
+        click.echo(warning, err=True)
     with app.app_context():
         click.echo(bilingual(_l("IP Credit Supervision: http://%(host)s:%(port)s/ (Ctrl+C to quit)", host=host,
                                 port=port)))

@@ -38,7 +38,7 @@ from credit.violations.models import CATEGORIES, Record, RecordEvent
 from credit.violations.services import check_category, check_rule
 
 BATCH_SIZE = 1000
-SUBJECT_COLUMNS = ("uscc", "name", "kind", "district", "legal_representative", "licence_no")
+SUBJECT_COLUMNS = ("uscc", "name", "kind", "district", "legal_representative", "licence_no", "registered_on")
 RECORD_COLUMNS = ("id", "uscc", "type", "category", "decision_date", "document_no", "authority", "status")
 ASSESSMENT_COLUMNS = ("uscc", "as_of", "score", "grade", "tier", "listed", "contributions")
 EXCHANGE_STATUSES = ("confirmed", "revoked")
@@ -180,29 +180,35 @@ def _date(data: dict, name: str, today: dt.date) -> dt.date:
 # Subjects
 
 
-def _subject_input(data: dict, _job: ImportJob) -> SubjectInput:
+def _subject_values(data: dict, job: ImportJob) -> dict[str, Any]:
+    """The stored fields a row stands for. ``registered_on`` is optional (DESIGN §11's shape has no
+    such field): a row without it leaves the stored date alone, an empty value clears it."""
     c = Subject.__table__.c
-    return SubjectInput(
+    values = vars(SubjectInput(
         uscc=_text(data, "uscc"), name=_text(data, "name", column=c.name), kind=_text(data, "kind"),
         district=_text(data, "district"), legal_representative=_text(data, "legal_representative", False,
                                                                      c.legal_representative),
         licence_no=_text(data, "licence_no", False, c.licence_no) or None,
-    ).cleaned()
+    ).cleaned())
+    if "registered_on" in data:
+        given = _text(data, "registered_on", False)
+        values["registered_on"] = _date(data, "registered_on", job.today) if given else None
+    return values
 
 
 def import_subjects(session: Session, rows: Iterable[SourceRow], job: ImportJob) -> ImportSummary:
     for batch in _batches(rows, job.batch_size):
-        parsed = _parsed(batch, job, _subject_input)
-        usccs = sorted({data.uscc for _row, data in parsed})
+        parsed = _parsed(batch, job, _subject_values)
+        usccs = sorted({values["uscc"] for _row, values in parsed})
         known = {s.uscc: s for s in session.exec(select(Subject).where(Subject.uscc.in_(usccs)))}
-        for row, data in parsed:
-            subject = known.get(data.uscc)
+        for row, values in parsed:
+            subject = known.get(values["uscc"])
             if subject is None:
-                subject = known[data.uscc] = Subject(**vars(data), created_at=job.now, updated_at=job.now)
+                subject = known[values["uscc"]] = Subject(**values, created_at=job.now, updated_at=job.now)
                 session.add(subject)
                 job.summary.imported += 1
-                job.log("subject.create", subject, {**vars(data), **job.origin(row)})
-            elif changes := apply_changes(subject, vars(data)):
+                job.log("subject.create", subject, {**values, **job.origin(row)})
+            elif changes := apply_changes(subject, values):
                 subject.updated_at = job.now
                 job.summary.updated += 1
                 job.log("subject.update", subject, {"changes": changes, **job.origin(row)})

@@ -66,11 +66,16 @@ class Kind:
 
     kind: ClassVar[str]
     title: ClassVar[LazyString]  # the document's name: Chinese on the PDF, the page's language on the web
-    number_prefix: ClassVar[str]  # 淮知信告 -> 淮知信告〔2026〕第0001号
+    number_prefix: ClassVar[str]  # 淮知信告 -> 淮知信告〔2026〕27号
 
     @property
     def recipient(self) -> str | None:
         return self.subject.name
+
+    @property
+    def copy_to(self) -> list[str]:
+        """抄送 in the 版记: the subject's district bureau, which supervises it day to day."""
+        return [f"{self.subject.district_label}市场监督管理局"]
 
     def blocks(self) -> list[Block]:
         raise NotImplementedError
@@ -367,6 +372,10 @@ class MonthlyReport(Kind):
     @property
     def recipient(self) -> str | None:
         return "局领导、各科室"
+
+    @property
+    def copy_to(self) -> list[str]:
+        return ["各县区市场监督管理局"]
 
     def blocks(self) -> list[Block]:
         period = f"{self.month.year}年{self.month.month}月"

@@ -11,7 +11,7 @@ from sqlmodel import Field, SQLModel
 class Notice(SQLModel, table=True):
     __tablename__ = "notice"
     __table_args__ = (
-        # Document numbers run per kind and year without gaps: 淮知信告〔2026〕第0001号, 第0002号 ...
+        # Document numbers run per kind and year without gaps: 淮知信告〔2026〕1号, 2号 ...
         sa.UniqueConstraint("kind", "year", "serial"),
     )
 

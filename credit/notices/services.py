@@ -7,11 +7,16 @@ failed job leaves neither a row nor a file behind.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import ipaddress
+import os
 import re
 import secrets
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -42,13 +47,39 @@ class NoticeSettings:
     objection_working_days: int
     listing_years: int
 
+    issuing_office: str = ""  # 印发机关, printed in the 版记
+    fonts: layout.FontFiles = layout.FontFiles()
+
     @classmethod
     def from_config(cls, config: Mapping) -> "NoticeSettings":
         return cls(FileStore(config["STORAGE_DIR"]), config["AUTHORITY_NAME"], config["PUBLIC_BASE_URL"].rstrip("/"),
-                   config["OBJECTION_WORKING_DAYS"], config["LISTING_YEARS"])
+                   config["OBJECTION_WORKING_DAYS"], config["LISTING_YEARS"], config["ISSUING_OFFICE"],
+                   layout.FontFiles.from_config(config))
 
     def verify_url(self, code: str) -> str:
         return f"{self.public_base_url}/verify/{code}"
+
+
+LOOPBACK_HOSTS = {"localhost", "localhost.localdomain", ""}
+
+
+def public_base_url_warning(config: Mapping) -> str | None:
+    """The one-line warning for a production database whose notices would print an address
+    nobody else can reach (CREDIT_PUBLIC_BASE_URL unset, or set to this machine); else None."""
+    if sa.engine.make_url(config["DATABASE_URL"]).get_backend_name() != "postgresql":
+        return None
+    url = config.get("PUBLIC_BASE_URL") or ""
+    host = (urlsplit(url).hostname or "").lower()
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = host in LOOPBACK_HOSTS
+    if not loopback:
+        return None
+    shown = url or "（未设置）"
+    return (f"警告：CREDIT_PUBLIC_BASE_URL 未设置或指向本机（{shown}），告知书的二维码和核验链接在其他电脑上无法打开 / "
+            f"warning: CREDIT_PUBLIC_BASE_URL is unset or points at a loopback address ({url or 'unset'}): "
+            "the QR codes and verification links printed in notices will not open anywhere else")
 
 
 def current_settings() -> NoticeSettings:
@@ -75,7 +106,11 @@ def find_by_event(session: Session, event_key: str) -> Notice | None:
 
 
 def document_number(kind: type[Kind], year: int, serial: int) -> str:
-    return f"{kind.number_prefix}〔{year}〕第{serial:04d}号"
+    """淮知信告〔2026〕27号 (GB/T 9704-2012 7.2.4): the year in 〔〕, no 第, no leading zeros.
+
+    Notices issued before this form keep the number printed on their file (第0027号).
+    """
+    return f"{kind.number_prefix}〔{year}〕{serial}号"
 
 
 def _next_serial(session: Session, kind: str, year: int) -> int:
@@ -110,10 +145,10 @@ def issue(
     number = document_number(kind, issued_on.year, serial)
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
     content = layout.render(layout.Document(
-        authority=settings.authority, title=chinese(kind.title), number=number, issued_on=issued_on,
+        authority=settings.authority, title=chinese(kind.title), number=number, issued_at=now,
         verification_code=code, verify_url=settings.verify_url(code), recipient=document.recipient,
-        blocks=document.blocks(),
-    ))
+        blocks=document.blocks(), copy_to=document.copy_to, issuing_office=settings.issuing_office,
+    ), settings.fonts)
     sha256 = settings.files.store(session, content)
     notice = Notice(
         kind=document.kind, event_key=event_key, subject_id=subject_id, recipient=document.recipient or "",

@@ -218,10 +218,16 @@ def monthly_report(session: Session, catalog: Catalog, month: dt.date) -> Monthl
         entry.listed_on <= last, sa.or_(entry.removed_on.is_(None), entry.removed_on > last)))
     record = Record.__table__.c
     end_utc = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), LOCAL_TZ).astimezone(dt.timezone.utc)
+    # Registered by the month's end by the date in the data; a subject without one counts from
+    # when it was entered here.
+    registered = sa.or_(Subject.registered_on <= last,
+                        sa.and_(Subject.registered_on.is_(None), Subject.created_at < end_utc))
+    # Dishonesty is what deducts points; honours (bonus rules) are findings but no dishonesty.
+    deductions = sorted({rule.code for v in catalog.versions for rule in v.rules if not rule.is_bonus})
     key_figures = [
-        ("在册主体（户）", str(_count(session, select(Subject.id).where(Subject.created_at < end_utc)))),
+        ("在册主体（户）", str(_count(session, select(Subject.id).where(registered)))),
         ("本月决定的失信记录（条）", str(_count(session, select(record.id).where(
-            record.decision_date >= first, record.decision_date <= last,
+            record.decision_date >= first, record.decision_date <= last, record.rule_code.in_(deductions),
             record.status.in_(("confirmed", "disputed", "repaired")))))),
         ("月末信用等级为D级的主体（户）", str(trend[-1].get("D", 0))),
         ("月末严重失信主体名单在列（户）", str(listed_now)),

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from credit.clock import LOCAL_TZ, to_local
 from credit.context import current, db
 from credit.i18n import bilingual, chinese
+from credit.notices.services import public_base_url_warning
 from credit.scheduler.jobs import JOBS
 from credit.scheduler.runner import build_scheduler, catch_up, history, run_job
 
@@ -32,6 +33,8 @@ def scheduler_command() -> None:
     """定时任务进程 / run the scheduler process (one per deployment, beside the web app)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    if warning := public_base_url_warning(current_app.config):
+        click.echo(warning, err=True)
     click.echo(bilingual(_l("scheduler started (Asia/Shanghai)")))
     for outcome in catch_up():
         click.echo(bilingual(_l("caught up: %(outcome)s", outcome=outcome.describe())))

@@ -36,5 +36,8 @@ class Subject(SQLModel, table=True):
     district: str = Field(sa_column=sa.Column(sa.String(6), nullable=False, index=True))
     legal_representative: str = Field(default="", sa_column=sa.Column(sa.String(100), nullable=False))
     licence_no: Optional[str] = Field(default=None, sa_column=sa.Column(sa.String(50)))
+    # The date the subject was registered (成立/登记日期) as the sending department knows it; the
+    # monthly report counts registered subjects from it, not from when the row was written here.
+    registered_on: Optional[dt.date] = Field(default=None, sa_column=sa.Column(sa.Date))
     created_at: dt.datetime = Field(sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False))
     updated_at: dt.datetime = Field(sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False))

@@ -1,6 +1,8 @@
 """`credit import subjects`: valid rows go in, bad rows are reported and kept aside, re-import updates."""
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlmodel import select
 
 from credit.audit.models import AuditEvent
@@ -133,3 +135,36 @@ def test_a_file_that_is_not_a_workbook_is_a_clear_error_not_a_traceback(cli, tmp
     result = cli("import", "subjects", path)
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.exception
     assert "无法读取文件" in result.stderr and "cannot read the file" in result.stderr
+
+
+def test_registered_on_is_optional_checked_kept_when_absent_and_cleared_when_empty(cli, session, tmp_path):
+    path = tmp_path / "subjects.jsonl"
+    write_jsonl(path, [
+        subject_row(1, registered_on="2015-04-01"),
+        subject_row(2),  # DESIGN §11's shape: no registration date
+        subject_row(3, registered_on="2015-02-30"),
+        subject_row(4, registered_on="2026-11-27"),  # after today (the clock's 2026-11-26)
+    ])
+    result = cli("import", "subjects", path)
+    assert "imported 2, updated 0, unchanged 0, rejected 2" in result.stdout
+    rejects = read_jsonl(tmp_path / "subjects.jsonl.rejects.jsonl")
+    assert [(r["line"], r["field"]) for r in rejects] == [(3, "registered_on"), (4, "registered_on")]
+    assert "in the future" in rejects[1]["reason_en"]
+
+    def registered() -> dict[str, object]:
+        session.expire_all()
+        return {s.uscc: s.registered_on for s in session.exec(select(Subject))}
+
+    first, second = subject_row(1)["uscc"], subject_row(2)["uscc"]
+    assert registered() == {first: dt.date(2015, 4, 1), second: None}
+
+    write_jsonl(path, [subject_row(1), subject_row(2, registered_on="2010-01-05")])  # absent: kept
+    assert "imported 0, updated 1, unchanged 1, rejected 0" in cli("import", "subjects", path).stdout
+    assert registered() == {first: dt.date(2015, 4, 1), second: dt.date(2010, 1, 5)}
+
+    write_jsonl(path, [subject_row(1, registered_on="")])  # present and empty: cleared
+    assert "updated 1" in cli("import", "subjects", path).stdout
+    assert registered()[first] is None
+    update = session.exec(select(AuditEvent).where(AuditEvent.action == "subject.update")
+                          .order_by(AuditEvent.id.desc())).first()
+    assert '"registered_on":["2015-04-01",null]' in update.data

@@ -12,7 +12,8 @@ from tests.exchange.conftest import record_row, subject_row, write_jsonl
 @pytest.fixture
 def loaded(cli, tmp_path):
     subjects, records = tmp_path / "in-subjects.jsonl", tmp_path / "in-records.jsonl"
-    write_jsonl(subjects, [subject_row(1, licence_no="34101"), subject_row(2, "firm", name="=淮南市\"引号\",逗号公司"),
+    write_jsonl(subjects, [subject_row(1, licence_no="34101", registered_on="2015-04-01"),
+                           subject_row(2, "firm", name="=淮南市\"引号\",逗号公司"),
                            subject_row(3, "trademark_agency")])
     write_jsonl(records, [
         record_row("R1", subject_row(1)["uscc"]),
@@ -52,8 +53,8 @@ def test_exported_rows_have_the_exchange_shapes(cli, loaded):
     subjects = cli("export", "subjects").stdout.splitlines()
     records = cli("export", "records").stdout.splitlines()
     assert subjects[0] == ('{"uscc": "%s", "name": "淮南市田家庵区测试1知识产权代理有限公司", "kind": "patent_agency", '
-                           '"district": "340403", "legal_representative": "李四", "licence_no": "34101"}'
-                           % subject_row(1)["uscc"])
+                           '"district": "340403", "legal_representative": "李四", "licence_no": "34101", '
+                           '"registered_on": "2015-04-01"}' % subject_row(1)["uscc"])
     assert len(records) == 3
     assert '"id": "R3"' in records[2] and '"status": "revoked"' in records[2] and '"decision_date": "2024-02-29"' in records[2]
 
@@ -62,7 +63,7 @@ def test_csv_has_a_bom_for_excel_and_keeps_quotes_and_commas(cli, tmp_path, load
     path = tmp_path / "subjects.csv"
     cli("export", "subjects", "-o", path)
     text = path.read_bytes().decode("utf-8")
-    assert text.startswith("\ufeffuscc,name,kind,district,legal_representative,licence_no\r\n")
+    assert text.startswith("\ufeffuscc,name,kind,district,legal_representative,licence_no,registered_on\r\n")
     assert '"=淮南市""引号"",逗号公司"' in text
 
 

@@ -1,17 +1,63 @@
-"""Reading a PDF back: its text, its fonts (each must be embedded) and page 1 as pixels."""
+"""Reading a PDF back: its text, where each line of it stands, its fonts (each must be embedded) and page 1 as pixels."""
 from __future__ import annotations
 
 import io
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image
 from pypdf import PdfReader
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
 
 
 def text(pdf: bytes) -> str:
     """All pages' text without whitespace: a table cell or a line may break anywhere in a phrase."""
     return "".join("".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+@dataclass(frozen=True)
+class Fragment:
+    """One piece of text as drawn: a line of a paragraph or cell, a page number; points from the page's lower left."""
+
+    page: int  # from 1
+    x: float
+    y: float  # the baseline
+    text: str
+    font: str  # the PDF's base font name, e.g. AAAAAA+UMingCN-0
+    size: float
+
+    @property
+    def right(self) -> float:
+        """Where the text ends, measured with the registered font that has this face name."""
+        for name in pdfmetrics.getRegisteredFontNames():
+            font = pdfmetrics.getFont(name)
+            if isinstance(font, TTFont) and f"+{font.face.name.decode()}" in self.font:
+                return self.x + pdfmetrics.stringWidth(self.text, name, self.size)
+        raise LookupError(self.font)
+
+
+def fragments(pdf: bytes) -> list[Fragment]:
+    """Every line of text with its position, page by page in drawing order.
+
+    ReportLab switches between subsets of a font inside a line (256 glyphs each) and pypdf reports
+    each piece at the line's start, so pieces at the same place are one line.
+    """
+    found: list[Fragment] = []
+    for number, page in enumerate(PdfReader(io.BytesIO(pdf)).pages, 1):
+        def visit(text, cm, tm, font, size, number=number):
+            if not text.strip():
+                return
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            last = found[-1] if found else None
+            if last and (last.page, round(last.x, 2), round(last.y, 2)) == (number, round(x, 2), round(y, 2)):
+                found[-1] = Fragment(number, last.x, last.y, last.text + text.strip("\n"), last.font, last.size)
+            else:
+                found.append(Fragment(number, x, y, text.strip("\n"), str(font.get("/BaseFont")), size))
+        page.extract_text(visitor_text=visit)
+    return [Fragment(f.page, f.x, f.y, f.text.strip(), f.font, f.size) for f in found]
 
 
 def _fonts(resources, seen: set) -> dict:

@@ -45,9 +45,10 @@ def test_numbers_run_per_kind_and_year_without_gaps(session, settings, clock):
     next_year = issue(session, settings, "grade_change", "g-next", new_year)[0].document_no
     session.commit()
 
-    assert numbers == ["淮知信告〔2026〕第0001号", "淮知信告〔2026〕第0002号", "淮知信告〔2026〕第0003号"]
-    assert report == "淮知信报〔2026〕第0001号"
-    assert next_year == "淮知信告〔2027〕第0001号"
+    # GB/T 9704-2012: the year in 〔〕, no 第, no leading zeros.
+    assert numbers == ["淮知信告〔2026〕1号", "淮知信告〔2026〕2号", "淮知信告〔2026〕3号"]
+    assert report == "淮知信报〔2026〕1号"
+    assert next_year == "淮知信告〔2027〕1号"
 
 
 def test_a_rolled_back_notice_leaves_no_number_and_no_file(session, settings, clock):
@@ -58,7 +59,7 @@ def test_a_rolled_back_notice_leaves_no_number_and_no_file(session, settings, cl
 
     assert not path.exists()
     assert session.exec(select(Notice)).all() == []
-    assert issue(session, settings, "grade_change", "g2", clock.now())[0].document_no == "淮知信告〔2026〕第0001号"
+    assert issue(session, settings, "grade_change", "g2", clock.now())[0].document_no == "淮知信告〔2026〕1号"
 
 
 def test_codes_are_long_clear_and_unguessable(session, settings, clock):
@@ -83,7 +84,7 @@ def test_find_by_code_accepts_what_people_type_and_rejects_the_rest(session, set
     (services.NoticeFilter(), 3),
     (services.NoticeFilter(kind="credit_report"), 1),
     (services.NoticeFilter(text="淮河专利"), 3),
-    (services.NoticeFilter(text="淮知信告〔2026〕第0002号"), 1),
+    (services.NoticeFilter(text="淮知信告〔2026〕2号"), 1),
     (services.NoticeFilter(issued_from=dt.date(2026, 11, 27)), 0),
 ])
 def test_search(session, settings, clock, criteria, expected):

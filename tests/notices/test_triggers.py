@@ -127,3 +127,20 @@ def test_the_monthly_report_counts_and_charts_the_month(session, settings, ctx, 
     assert "案件进度" not in text
     assert all(pdfcheck.font_report(pdf).values())
     assert pdfcheck.ink_share(pdfcheck.first_page_png(pdf, tmp_path)) > 0.01
+
+
+def test_the_monthly_report_counts_dishonesty_only_and_subjects_by_their_registration_date(
+        session, ctx, make_subject, make_record):
+    # All three rows are written today (2026-11-26); the data says when two of them were registered.
+    early, recent, undated = make_subject(), make_subject(), make_subject()
+    early.registered_on, recent.registered_on = dt.date(2019, 5, 6), dt.date(2026, 11, 3)
+    session.commit()
+    make_record(early, "PA-PENALTY", dt.date(2026, 10, 9))
+    make_record(early, "ANY-HONOUR", dt.date(2026, 10, 12), category="general")  # an honour is no dishonesty
+    make_record(recent, "PA-SOLICIT", dt.date(2026, 9, 30))  # the month before
+
+    october = dict(triggers.monthly_report(session, ctx.catalog, dt.date(2026, 10, 1)).key_figures)
+    november = dict(triggers.monthly_report(session, ctx.catalog, dt.date(2026, 11, 1)).key_figures)
+
+    assert october["在册主体（户）"] == "1" and november["在册主体（户）"] == "3"
+    assert october["本月决定的失信记录（条）"] == "1"
