@@ -42,7 +42,7 @@ from credit.notices.services import NoticeSettings  # noqa: E402
 from credit.notices.triggers import issue_grade_change_notices  # noqa: E402
 from credit.scoring.engine import recompute  # noqa: E402
 from credit.subjects.services import SubjectInput, create_subject, synthetic_uscc  # noqa: E402
-from credit.violations.models import Record  # noqa: E402
+from credit.records.models import Record  # noqa: E402
 from tests.notices.samples import grade_change  # noqa: E402
 
 NIGHT = dt.datetime(2026, 11, 26, 2, 0, tzinfo=LOCAL_TZ)

@@ -36,8 +36,8 @@ from credit.scoring.models import Assessment
 from credit.scoring.services import reassess
 from credit.subjects.models import DISTRICTS, Subject
 from credit.subjects.services import synthetic_uscc
-from credit.violations.models import Record
-from credit.violations.services import transition
+from credit.records.models import Record
+from credit.records.services import transition
 
 SEED = 20220601
 SUBJECTS = 360

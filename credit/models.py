@@ -7,4 +7,4 @@ from credit.notices.models import Notice  # noqa: F401
 from credit.scheduler.models import JobRun  # noqa: F401
 from credit.scoring.models import Assessment  # noqa: F401
 from credit.subjects.models import Subject  # noqa: F401
-from credit.violations.models import Evidence, Record, RecordEvent  # noqa: F401
+from credit.records.models import Evidence, Record, RecordEvent  # noqa: F401

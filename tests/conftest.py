@@ -21,7 +21,7 @@ from credit.context import db
 from credit.db import import_models, make_engine
 from credit.migrate import upgrade
 
-pytest_plugins = ["tests.factories"]
+pytest_plugins = ["tests.factories", "tests.actions"]
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 # Keep generated state (secret key, files) out of the working tree.

@@ -12,7 +12,7 @@ from credit.accounts.services import hash_password
 from credit.audit.actor import Actor
 from credit.subjects.models import Subject
 from credit.subjects.services import SubjectInput, create_subject, synthetic_uscc
-from credit.violations.models import Record
+from credit.records.models import Record
 
 _serial = itertools.count(1)
 INSPECTOR = Actor(None, "test-inspector")

@@ -14,7 +14,7 @@ from credit.cli import main
 from credit.demo import generate
 from credit.scoring.models import Assessment
 from credit.subjects.models import DISTRICTS, SUBJECT_KINDS, Subject
-from credit.violations.models import Record
+from credit.records.models import Record
 
 TODAY = dt.date(2026, 11, 26)
 

@@ -28,7 +28,7 @@ from flask_login import LoginManager, current_user
 from credit.accounts.models import ADMIN, FIRM, INSPECTOR, PUBLISHER, REVIEWER, ROLES, User
 from credit.context import db
 from credit.subjects.models import Subject
-from credit.violations.models import Evidence, Record
+from credit.records.models import Evidence, Record
 
 PUBLIC = "public"
 ACCESS_ATTR = "access_rule"
@@ -93,7 +93,7 @@ RULES: dict[str, Rule] = {
 }
 
 login_manager = LoginManager()
-login_manager.login_view = "auth.login"
+login_manager.login_view = "accounts.login"
 LOGIN_MESSAGE = _l("Please log in to open this page.")
 _ANY = object()  # no particular object: the question is about the route
 

@@ -13,7 +13,7 @@ from credit.accounts.services import LoginRefused, authenticate, record_logout
 from credit.context import current, db
 from credit.web.i18n import domain_message
 
-bp = Blueprint("auth", __name__)
+bp = Blueprint("accounts", __name__)
 
 
 def safe_next(target: str | None, default: str) -> str:
@@ -38,7 +38,7 @@ def login():
         except LoginRefused as err:
             db().commit()  # the failure and any lock-out are audit events
             form.password.errors.append(domain_message(err))
-            return render_template("auth/login.html", form=form), 200
+            return render_template("accounts/login.html", form=form), 200
         db().commit()
         language = session.get("language")
         session.clear()  # nothing from before the login carries over (session fixation)
@@ -46,7 +46,7 @@ def login():
             session["language"] = language
         login_user(user)
         return redirect(safe_next(request.args.get("next"), url_for("web.home")))
-    return render_template("auth/login.html", form=form)
+    return render_template("accounts/login.html", form=form)
 
 
 @bp.route("/logout", methods=["POST"])
@@ -56,4 +56,4 @@ def logout():
     db().commit()
     logout_user()
     flash(_("You have logged out."), "info")
-    return redirect(url_for("auth.login"))
+    return redirect(url_for("accounts.login"))

@@ -35,7 +35,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from credit.dates import add_years
 from credit.errors import InvalidInput
 from credit.subjects.models import SUBJECT_KINDS
-from credit.violations.models import CATEGORIES
+from credit.records.models import CATEGORIES
 
 RULE_KINDS = tuple(SUBJECT_KINDS) + ("all",)
 

@@ -34,8 +34,8 @@ from credit.scoring.models import Assessment
 from credit.scoring.services import reassess
 from credit.subjects.models import Subject
 from credit.subjects.services import SubjectInput, find_by_uscc, validate_uscc
-from credit.violations.models import CATEGORIES, Record, RecordEvent
-from credit.violations.services import check_category, check_rule
+from credit.records.models import CATEGORIES, Record, RecordEvent
+from credit.records.services import check_category, check_rule
 
 BATCH_SIZE = 1000
 SUBJECT_COLUMNS = ("uscc", "name", "kind", "district", "legal_representative", "licence_no", "registered_on")

@@ -31,7 +31,7 @@ from credit.scoring.models import Assessment
 from credit.scoring.services import reassess
 from credit.signals import monthly_report_sections
 from credit.subjects.models import DISTRICTS, SUBJECT_KINDS, Subject
-from credit.violations.models import Record
+from credit.records.models import Record
 
 # How far back the daily run looks for events it has not issued yet: a week of downtime.
 LOOKBACK_DAYS = 7

@@ -8,7 +8,7 @@ from credit.context import current, db
 from credit.scheduler.jobs import JOBS
 from credit.scheduler.runner import history
 
-bp = Blueprint("jobs", __name__, url_prefix="/admin/jobs")
+bp = Blueprint("scheduler", __name__, url_prefix="/admin/scheduler")
 
 
 @bp.route("/")
@@ -17,5 +17,5 @@ def index():
     job = request.args.get("job") if request.args.get("job") in JOBS else None
     now = current().clock.now()
     upcoming = {name: j.trigger().get_next_fire_time(None, now) for name, j in JOBS.items()}
-    return render_template("jobs/index.html", runs=history(db(), job, 200), jobs=JOBS, upcoming=upcoming,
+    return render_template("scheduler/index.html", runs=history(db(), job, 200), jobs=JOBS, upcoming=upcoming,
                            selected=job)

@@ -25,7 +25,7 @@ from credit.db import greatest, least
 from credit.listing.models import ListEntry
 from credit.scoring.models import Assessment
 from credit.subjects.models import Subject
-from credit.violations.models import COUNTING_STATUSES, Record
+from credit.records.models import COUNTING_STATUSES, Record
 
 _NO_CAP = 1_000_000
 

@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from credit.catalog.loader import CatalogVersionSpec
-from credit.violations.models import COUNTING_STATUSES
+from credit.records.models import COUNTING_STATUSES
 
 
 @dataclass(frozen=True)

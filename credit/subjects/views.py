@@ -17,7 +17,7 @@ from credit.subjects.forms import SubjectForm, SubjectSearchForm
 from credit.subjects.models import DISTRICTS, SUBJECT_KINDS, Subject
 from credit.subjects.search import iter_subjects, search_subjects
 from credit.subjects.services import SubjectInput, create_subject, update_subject
-from credit.violations.queries import subject_records
+from credit.records.queries import subject_records
 from credit.web.forms import submit
 
 bp = Blueprint("subjects", __name__, url_prefix="/subjects")

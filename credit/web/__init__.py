@@ -32,7 +32,7 @@ def _blueprints() -> list:
     from credit.notices.views import verify_bp
     from credit.scheduler.views import bp as jobs_bp
     from credit.subjects.views import bp as subjects_bp
-    from credit.violations.views import bp as records_bp
+    from credit.records.views import bp as records_bp
     from credit.web.views import bp as web_bp
 
     return [web_bp, auth_bp, audit_bp, subjects_bp, records_bp, notices_bp, verify_bp, jobs_bp]

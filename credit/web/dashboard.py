@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 from credit.accounts.models import User
 from credit.audit.models import AuditEvent
 from credit.subjects.models import Subject
-from credit.violations.models import Record
+from credit.records.models import Record
 
 
 @dataclass

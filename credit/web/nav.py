@@ -18,7 +18,7 @@ NAV = [
     ("records.review", _l("Review queue")),
     ("notices.index", _l("Notices")),
     ("audit.events", _l("Audit log")),
-    ("jobs.index", _l("Scheduled jobs")),
+    ("scheduler.index", _l("Scheduled jobs")),
     ("verify.lookup", _l("Verify a notice")),
 ]
 

@@ -16,7 +16,7 @@ from credit.accounts.authz import (
     SUBJECT_SEARCH, SUBJECT_VIEW, SubjectScope, access_rule, can, public, require, requires, subject_scope,
 )
 from credit.notices.models import Notice
-from credit.violations.models import Evidence
+from credit.records.models import Evidence
 
 ROOT = Path(__file__).resolve().parents[2]
 

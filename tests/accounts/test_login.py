@@ -6,7 +6,7 @@ from sqlmodel import select
 
 from credit.accounts.services import LOCK_PERIOD, MAX_FAILURES
 from credit.audit.models import AuditEvent
-from tests.web.conftest import csrf_token
+from tests.actions import csrf_token
 
 
 def _login(client, username, password="demo-password", next_url=None):

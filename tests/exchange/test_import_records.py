@@ -12,7 +12,7 @@ from sqlmodel import select
 from credit.audit.models import AuditEvent
 from credit.scoring.models import Assessment
 from credit.subjects.services import synthetic_uscc
-from credit.violations.models import Record, RecordEvent
+from credit.records.models import Record, RecordEvent
 
 from tests.exchange.conftest import read_jsonl, record_row, write_jsonl
 

@@ -13,7 +13,6 @@ from credit.notices import services
 from credit.scheduler.models import JobRun
 from tests.notices import pdfcheck
 from tests.notices.samples import SAMPLES
-from tests.web.conftest import post_form  # noqa: F401  (fixture: a form posted with its CSRF token)
 
 STAFF = Actor(None, "test-reviewer")
 
@@ -164,9 +163,9 @@ def test_admins_see_failed_runs_with_their_traceback(client, login_as, session, 
                        summary="RuntimeError: 磁盘已满", traceback="Traceback (most recent call last):\n  RuntimeError: 磁盘已满"))
     session.commit()
     login_as("inspector")
-    assert client.get("/admin/jobs/").status_code == 403
+    assert client.get("/admin/scheduler/").status_code == 403
     login_as("admin")
-    html = client.get("/admin/jobs/").get_data(as_text=True)
+    html = client.get("/admin/scheduler/").get_data(as_text=True)
     for shown in ("定时任务", "签发新事件的告知书", "失败", "RuntimeError: 磁盘已满", "Traceback (most recent call last)",
                   "2026年11月27日"):
         assert shown in html, shown

@@ -13,7 +13,7 @@ from credit.listing.models import ListEntry
 from credit.scoring.models import Assessment
 from credit.scoring.reference import RecordFact, evaluate
 from credit.subjects.models import SUBJECT_KINDS, Subject
-from credit.violations.models import Record, RecordEvent
+from credit.records.models import Record, RecordEvent
 
 from tests.scoring.helpers import sql_result, store_case
 

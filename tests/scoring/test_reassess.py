@@ -24,10 +24,10 @@ from credit.scheduler.models import JobRun
 from credit.scoring import services
 from credit.scoring.models import Assessment
 from credit.scoring.services import reassess
-from credit.violations.models import Record
-from credit.violations.services import RecordInput, record_violation
+from credit.records.models import Record
+from credit.records.services import RecordInput, record_violation
 from tests.exchange.conftest import record_row, write_jsonl
-from tests.web.conftest import csrf_token
+from tests.actions import csrf_token
 
 TODAY = dt.date(2026, 11, 26)
 INSPECTOR = Actor(None, "test-inspector")

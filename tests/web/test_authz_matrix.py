@@ -25,8 +25,8 @@ from werkzeug.routing import IntegerConverter
 from credit.accounts.authz import PUBLIC, access_rule, is_static_endpoint
 from credit.accounts.models import ROLES
 from credit.notices.models import Notice
-from credit.violations.models import Evidence, Record
-from tests.web.conftest import csrf_token
+from credit.records.models import Evidence, Record
+from tests.actions import csrf_token
 
 ANY_USER = frozenset(ROLES)
 STAFF = frozenset({"inspector", "reviewer", "publisher", "admin"})
@@ -36,8 +36,8 @@ EXPECTED: dict[str, str | frozenset[str]] = {
     # web, accounts, audit
     "web.home": ANY_USER,
     "web.set_language": PUBLIC,
-    "auth.login": PUBLIC,
-    "auth.logout": ANY_USER,
+    "accounts.login": PUBLIC,
+    "accounts.logout": ANY_USER,
     "audit.events": frozenset({"admin"}),
     "audit.verify": frozenset({"admin"}),
     # subject registry
@@ -59,7 +59,7 @@ EXPECTED: dict[str, str | frozenset[str]] = {
     "notices.credit_report": ANY_USER,
     "verify.lookup": PUBLIC,
     "verify.show": PUBLIC,
-    "jobs.index": frozenset({"admin"}),
+    "scheduler.index": frozenset({"admin"}),
 }
 
 URL_VALUES = {

@@ -12,7 +12,7 @@ from credit.audit.models import AuditEvent
 from credit.clock import LOCAL_TZ
 from credit.errors import Conflict
 from credit.scoring.models import Assessment
-from tests.web.conftest import csrf_token
+from tests.actions import csrf_token
 
 
 def _no_traceback(page: str) -> None:

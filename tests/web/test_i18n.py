@@ -45,11 +45,11 @@ def test_labels_are_chinese_by_default_and_english_when_switched(client, login_a
 
 def test_job_and_notice_kind_labels_follow_the_language(client, login_as):
     login_as("admin")
-    chinese = client.get("/admin/jobs/").get_data(as_text=True) + client.get("/notices/").get_data(as_text=True)
+    chinese = client.get("/admin/scheduler/").get_data(as_text=True) + client.get("/notices/").get_data(as_text=True)
     for label in ("签发新事件的告知书", "每日 02:00", "每月1日 06:00", "信用等级告知书", "移出严重失信主体名单决定书"):
         assert label in chinese, label
     client.get("/language/en")
-    english = client.get("/admin/jobs/").get_data(as_text=True) + client.get("/notices/").get_data(as_text=True)
+    english = client.get("/admin/scheduler/").get_data(as_text=True) + client.get("/notices/").get_data(as_text=True)
     for label in ("Issue notices for new events", "daily 02:00", "1st of the month 06:00", "Credit grade notice",
                   "Decision to remove from the serious-dishonesty list"):
         assert label in english, label

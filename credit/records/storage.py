@@ -17,7 +17,7 @@ from credit.audit.actor import Actor
 from credit.audit.services import record_event
 from credit.errors import InvalidInput, NotAllowed
 from credit.files import FileStore
-from credit.violations.models import Evidence, Record
+from credit.records.models import Evidence, Record
 
 MB = 1024 * 1024
 # content type -> the extensions a download name may keep

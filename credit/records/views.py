@@ -13,13 +13,13 @@ from credit.accounts.authz import (EVIDENCE_VIEW, RECORD_DECIDE, RECORD_VIEW, RE
 from credit.audit.actor import Actor
 from credit.context import current, db
 from credit.subjects.models import Subject
-from credit.violations.forms import EVIDENCE_HELP, DecisionForm, EvidenceForm, RecordForm, rule_choices
-from credit.violations.models import CATEGORIES, Evidence
-from credit.violations.queries import RecordDetail, record_detail, review_queue
-from credit.violations.services import (
+from credit.records.forms import EVIDENCE_HELP, DecisionForm, EvidenceForm, RecordForm, rule_choices
+from credit.records.models import CATEGORIES, Evidence
+from credit.records.queries import RecordDetail, record_detail, review_queue
+from credit.records.services import (
     STATUS_LABELS, TRANSITIONS, RecordInput, record_violation, require_evidence, transition,
 )
-from credit.violations.storage import attach_evidence
+from credit.records.storage import attach_evidence
 from credit.web.forms import submit
 
 bp = Blueprint("records", __name__)

@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from credit.accounts.models import User
 from credit.subjects.models import Subject
-from credit.violations.models import Evidence, Record, RecordEvent
+from credit.records.models import Evidence, Record, RecordEvent
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from credit.errors import InvalidInput, NotAllowed
 from credit.i18n import both, chinese
 from credit.scoring.services import reassess
 from credit.subjects.models import SUBJECT_KINDS, Subject
-from credit.violations.models import CATEGORIES, Evidence, Record, RecordEvent
+from credit.records.models import CATEGORIES, Evidence, Record, RecordEvent
 
 TRANSITIONS = {
     "draft": {"confirmed", "rejected"},

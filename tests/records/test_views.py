@@ -10,9 +10,9 @@ from sqlmodel import select
 
 from credit.audit.actor import Actor
 from credit.scoring.engine import latest_assessment
-from credit.violations.models import Evidence, Record, RecordEvent
-from credit.violations.services import RecordInput, record_violation
-from credit.violations.storage import display_name
+from credit.records.models import Evidence, Record, RecordEvent
+from credit.records.services import RecordInput, record_violation
+from credit.records.storage import display_name
 
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 64

@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from credit.catalog.loader import CatalogVersionSpec
-from credit.violations.models import CATEGORIES
+from credit.records.models import CATEGORIES
 
 # A hint for the browser's file picker only; the server checks the content (storage.sniff).
 ACCEPT = {"accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx"}

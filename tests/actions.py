@@ -1,4 +1,5 @@
-"""Helpers that read like the user's actions: fetch the page's CSRF token, post a form with it."""
+"""Helpers that read like the user's actions: fetch the page's CSRF token, post a form with it (a plugin of
+tests/conftest.py, so every test folder has the `post_form` fixture)."""
 from __future__ import annotations
 
 import re
