@@ -28,4 +28,5 @@ run: install
 	$(BIN)/credit serve
 
 test: install-test
+	$(BIN)/ruff check .
 	$(BIN)/pytest $(PYTEST_ARGS)

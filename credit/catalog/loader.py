@@ -27,7 +27,7 @@ import datetime as dt
 import hashlib
 import json
 from pathlib import Path
-from typing import Any, Callable, Literal, TypeVar
+from typing import Any, Callable, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -267,7 +267,7 @@ def read_yaml(path: Path) -> tuple[Any, dict[tuple, int]]:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise CatalogProblem([(str(path), mark.line + 1 if mark else None, f"YAML syntax error / YAML 语法错误: {exc}")])
+        raise CatalogProblem([(str(path), mark.line + 1 if mark else None, f"YAML syntax error / YAML 语法错误: {exc}")]) from None
     lines: dict[tuple, int] = {}  # path in the data -> line in the file
     problems: list[tuple[str, int | None, str]] = []
     constructor = yaml.SafeLoader("")

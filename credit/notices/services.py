@@ -7,15 +7,12 @@ failed job leaves neither a row nor a file behind.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import ipaddress
-import os
 import re
 import secrets
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa

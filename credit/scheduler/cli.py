@@ -70,7 +70,7 @@ def _parse_moment(_ctx, _param, value: str | None) -> dt.datetime | None:
     try:
         moment = dt.datetime.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(bilingual(_l("use the format YYYY-MM-DD HH:MM")))
+        raise click.BadParameter(bilingual(_l("use the format YYYY-MM-DD HH:MM"))) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=LOCAL_TZ)
 
 

@@ -20,14 +20,14 @@ def validate_uscc(value: str) -> str:
     try:
         return stdnum_uscc.validate(code)
     except stdnum_errors.InvalidLength:
-        raise InvalidInput("统一社会信用代码应为18位", "a USCC has 18 characters", "uscc")
+        raise InvalidInput("统一社会信用代码应为18位", "a USCC has 18 characters", "uscc") from None
     except stdnum_errors.InvalidFormat:
         raise InvalidInput("统一社会信用代码格式错误：前8位须为数字，其余须为 0-9 或 A-HJ-NPQRTUWXY 中的字母",
-                           "bad USCC format: 8 digits, then characters from 0-9A-HJ-NPQRTUWXY", "uscc")
+                           "bad USCC format: 8 digits, then characters from 0-9A-HJ-NPQRTUWXY", "uscc") from None
     except stdnum_errors.InvalidChecksum:
-        raise InvalidInput("统一社会信用代码校验位错误", "the USCC check character is wrong", "uscc")
+        raise InvalidInput("统一社会信用代码校验位错误", "the USCC check character is wrong", "uscc") from None
     except stdnum_errors.ValidationError:
-        raise InvalidInput("统一社会信用代码无效", "invalid USCC", "uscc")
+        raise InvalidInput("统一社会信用代码无效", "invalid USCC", "uscc") from None
 
 
 @dataclass

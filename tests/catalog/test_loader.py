@@ -190,7 +190,7 @@ def test_overlapping_versions_are_refused(rules_dir):
 
 
 def test_versions_apply_by_date_and_before_the_first_is_refused(rules_dir):
-    second = add_version(rules_dir, "2026.1", "2026-01-01")
+    add_version(rules_dir, "2026.1", "2026-01-01")
     catalog = Catalog.load(rules_dir)
     assert catalog.in_force(dt.date(2025, 12, 31)).version == "2020.1"
     assert catalog.in_force(dt.date(2026, 1, 1)).version == "2026.1"

@@ -11,13 +11,10 @@ import re
 from dataclasses import replace
 
 import pytest
-from click.testing import CliRunner
 from pypdf import PdfReader
 from reportlab.lib.units import mm
 
 from credit.i18n import chinese
-from credit import create_app
-from credit.cli import main
 from credit.clock import LOCAL_TZ
 from credit.notices import layout
 from credit.notices.kinds import KINDS
@@ -49,8 +46,8 @@ def document(sample, code: str = "ABCDEFGHJKMN", **changes) -> layout.Document:
     ), **changes)
 
 
-def render(sample, fonts: layout.FontFiles = layout.FontFiles(), **changes) -> bytes:
-    return layout.render(document(sample, **changes), fonts)
+def render(sample, fonts: layout.FontFiles | None = None, **changes) -> bytes:
+    return layout.render(document(sample, **changes), fonts or layout.FontFiles())
 
 
 def long_notice():

@@ -132,7 +132,7 @@ def test_the_monthly_report_counts_and_charts_the_month(session, settings, ctx, 
 def test_the_monthly_report_counts_dishonesty_only_and_subjects_by_their_registration_date(
         session, ctx, make_subject, make_record):
     # All three rows are written today (2026-11-26); the data says when two of them were registered.
-    early, recent, undated = make_subject(), make_subject(), make_subject()
+    early, recent, _undated = make_subject(), make_subject(), make_subject()
     early.registered_on, recent.registered_on = dt.date(2019, 5, 6), dt.date(2026, 11, 3)
     session.commit()
     make_record(early, "PA-PENALTY", dt.date(2026, 10, 9))
