@@ -32,12 +32,13 @@ from credit.dates import Period
 from credit.exchange.formats import SourceRow
 from credit.exchange.services import ImportJob, Rejection, import_records, import_subjects
 from credit.i18n import bilingual, chinese
-from credit.scoring.models import Assessment
-from credit.scoring.services import reassess
-from credit.subjects.models import DISTRICTS, Subject
-from credit.subjects.services import synthetic_uscc
 from credit.records.models import Record
 from credit.records.services import transition
+from credit.scoring.models import Assessment
+from credit.scoring.services import reassess
+from credit.signals import demo_loaded
+from credit.subjects.models import DISTRICTS, Subject
+from credit.subjects.services import synthetic_uscc
 
 SEED = 20220601
 SUBJECTS = 360
@@ -247,6 +248,8 @@ def load_demo(session: Session, catalog: Catalog, now: dt.datetime, today: dt.da
     for as_of in [*(month.last for month in Period.month(today).offset(-1).last_n(HISTORY_MONTHS)), today]:
         reassess(session, FixedClock(now), catalog=catalog, subject_ids=None, as_of=as_of, reason="demo")
     create_demo_users(session, now)
+    # Each package adds its own demo data (cases, list entries, plans ...) in this transaction.
+    demo_loaded.send(session, catalog=catalog, now=now, rng=random.Random(seed))
     grades = session.execute(
         sa.select(Assessment.grade, sa.func.count()).where(Assessment.as_of == today).group_by(Assessment.grade)
     ).all()

@@ -9,13 +9,16 @@ Receivers run in no particular order and must not depend on each other.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
+
 from blinker import Namespace
 
 _signals = Namespace()
 
 subject_page_sections = _signals.signal("subject-page-sections", doc="""
 Sent by the subject page with the subject as sender and ``session``. A receiver returns a
-``credit.subjects.views.SubjectSection`` to show below the records, or None.
+``credit.web.sections.Section`` to show below the records, or None.
 """)
 
 nightly_notices = _signals.signal("nightly-notices", doc="""
@@ -39,3 +42,43 @@ Sent while the monthly supervision report is composed, with the session as sende
 month's ``first`` and ``last`` days. A receiver returns a ``credit.notices.kinds.ReportSection``
 (Chinese heading and blocks, shown after the report's own sections), or None.
 """)
+
+home_sections = _signals.signal("home-sections", doc="""
+Sent by the home page with the current user as sender and ``session``. A receiver returns a
+``credit.web.sections.Section`` (template, context, order) for that user, or None (e.g. the
+inspector's overdue cases, the reviewer's pending applications).
+""")
+
+demo_loaded = _signals.signal("demo-loaded", doc="""
+Sent by ``credit demo`` after the base demo data (subjects, records, assessments, users) is in
+the session, with the session as sender, ``catalog``, ``now`` and ``rng`` (a seeded
+``random.Random``). A package adds its own demo data (cases, list entries, plans, notices) in
+that transaction; it returns a one-line summary (a lazy string) or None.
+""")
+
+case_prior_notice = _signals.signal("case-prior-notice", doc="""
+Sent by a Blue Sky case when its penalty prior notice (行政处罚告知书) is prepared, with the case
+as sender and ``session``, ``now``, ``actor`` and ``proposals``: a list of
+``credit.signals.ProposedPenalty`` (subject id, rule code, penalty kind, amount). A receiver
+returns a list of Chinese paragraphs the notice must also state (e.g. the list package's
+announcement of a proposed listing, with its facts, basis and the right to be heard), and may
+open its own procedure linked to the case (``case_id=sender.id``).
+""")
+
+case_decided = _signals.signal("case-decided", doc="""
+Sent by a Blue Sky case when its decision is made, with the case as sender and ``session``,
+``now``, ``actor`` (the deciding officer) and ``records``: the draft records the decision
+created (each with its penalty). A receiver acts on its own part of the decision (the list
+package: the listing decision for a procedure opened at the prior notice) and returns a
+one-line summary or None.
+""")
+
+
+@dataclass(frozen=True)
+class ProposedPenalty:
+    """What a case proposes against one party, before the decision (see ``case_prior_notice``)."""
+
+    subject_id: int | None  # None: a party with no registration (it is never listed here)
+    rule_code: str
+    penalty_kind: str
+    amount: Decimal | None

@@ -15,8 +15,8 @@ from credit.notices.kinds import ReportSection
 from credit.notices.layout import Text
 from credit.notices.models import Notice
 from credit.scheduler import runner
-from credit.signals import monthly_report_sections, nightly_sweep, subject_page_sections
-from credit.subjects.views import SubjectSection
+from credit.signals import demo_loaded, home_sections, monthly_report_sections, nightly_sweep, subject_page_sections
+from credit.web.sections import Section
 from tests.notices import pdfcheck
 
 
@@ -28,7 +28,7 @@ def test_a_connected_section_appears_on_the_subject_page_in_its_place(app, clien
 
     def cases_section(sender, session):
         seen.append((sender.id, session is not None))
-        return SubjectSection("cases/_section.html", {"text": f"{sender.name}的案件"}, order=-1)
+        return Section("cases/_section.html", {"text": f"{sender.name}的案件"}, order=-1)
 
     login_as("reviewer")
     with subject_page_sections.connected_to(cases_section):
@@ -86,3 +86,29 @@ def test_the_monthly_report_includes_the_connected_sections(app, session):
     notice = session.exec(select(Notice)).one()
     text = pdfcheck.text(app.extensions["credit"].files.path(notice.sha256).read_bytes())
     assert "四、近十二个月信用等级趋势" in text and "五、规划指标完成情况" in text and "完成96%" in text  # (read back without spaces)
+
+
+def test_a_connected_section_appears_on_the_home_page_for_the_user_it_is_for(app, client, login_as):
+    app.jinja_env.loader = ChoiceLoader([
+        DictLoader({"cases/_home.html": '<section id="overdue">{{ section.text }}</section>'}), app.jinja_env.loader])
+
+    def overdue_cases(sender, session):
+        return Section("cases/_home.html", {"text": f"{sender.username}: 2"}) if sender.role == "inspector" else None
+
+    with home_sections.connected_to(overdue_cases):
+        login_as("inspector")
+        assert '<section id="overdue">' in client.get("/").get_data(as_text=True)
+        login_as("reviewer")
+        assert 'id="overdue"' not in client.get("/").get_data(as_text=True)
+
+
+def test_the_demo_lets_each_package_add_its_data_in_the_same_transaction(runner, session):
+    from credit.cli import main
+
+    def add_cases(sender, catalog, now, rng):
+        record_event(sender, actor="demo", action="case.demo", object_type="case", object_id=rng.randint(1, 9),
+                     data={"version": catalog.versions[-1].version}, now=now)
+
+    with demo_loaded.connected_to(add_cases):
+        assert runner.invoke(main, ["demo"]).exit_code == 0
+    assert session.exec(select(AuditEvent).where(AuditEvent.action == "case.demo")).one()

@@ -14,10 +14,10 @@ from credit.signals import monthly_reports, nightly_notices, subject_page_sectio
 @subject_page_sections.connect
 def _subject_section(subject, session):
     from credit.notices.services import NoticeFilter, search
-    from credit.subjects.views import SubjectSection
+    from credit.web.sections import Section
 
     page = search(session, NoticeFilter(subject_id=subject.id), 1, 10)
-    return SubjectSection("notices/_subject_section.html",
+    return Section("notices/_subject_section.html",
                           {"notices": page.items, "total": page.total, "subject": subject})
 
 

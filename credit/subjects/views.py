@@ -10,6 +10,7 @@ from flask_login import current_user
 from credit.accounts.authz import SUBJECT_EDIT, SUBJECT_SEARCH, SUBJECT_VIEW, require, requires
 from credit.audit.actor import Actor
 from credit.context import current, db
+from credit.records.queries import subject_records
 from credit.scoring.explain import history_chart, subject_profile
 from credit.signals import subject_page_sections
 from credit.subjects.export import csv_chunks, xlsx_bytes
@@ -17,8 +18,8 @@ from credit.subjects.forms import SubjectForm, SubjectSearchForm
 from credit.subjects.models import DISTRICTS, SUBJECT_KINDS, Subject
 from credit.subjects.search import iter_subjects, search_subjects
 from credit.subjects.services import SubjectInput, create_subject, update_subject
-from credit.records.queries import subject_records
 from credit.web.forms import submit
+from credit.web.sections import collect
 
 bp = Blueprint("subjects", __name__, url_prefix="/subjects")
 SEARCH_FIELDS = ("name", "uscc", "district", "kind")
@@ -104,7 +105,6 @@ def show(subject_id: int):
     subject = require(SUBJECT_VIEW, db().get(Subject, subject_id))
     profile = subject_profile(db(), subject.id, current().clock.today())
     chart = history_chart(profile.history, profile.version) if profile.assessment else None
-    contributed = [section for _receiver, section in subject_page_sections.send(subject, session=db()) if section]
-    sections = [(s.template, s.context) for s in sorted(contributed, key=lambda s: (s.order, s.template))]
+    sections = collect(subject_page_sections, subject, session=db())
     return render_template("subjects/show.html", subject=subject, profile=profile, chart=chart,
                            records=subject_records(db(), subject.id), sections=sections)

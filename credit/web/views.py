@@ -7,8 +7,10 @@ from flask_login import current_user
 from credit.accounts.authz import SIGNED_IN, public, requires
 from credit.accounts.views import safe_next
 from credit.context import db
+from credit.signals import home_sections
 from credit.web.dashboard import dashboard
 from credit.web.i18n import LANGUAGES
+from credit.web.sections import collect
 
 bp = Blueprint("web", __name__, static_folder="static", static_url_path="/assets")
 
@@ -16,7 +18,8 @@ bp = Blueprint("web", __name__, static_folder="static", static_url_path="/assets
 @bp.route("/")
 @requires(SIGNED_IN)
 def home():
-    return render_template("home.html", board=dashboard(db(), current_user))
+    return render_template("home.html", board=dashboard(db(), current_user),
+                           sections=collect(home_sections, current_user._get_current_object(), session=db()))
 
 
 @bp.route("/language/<code>")
