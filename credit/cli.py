@@ -7,7 +7,7 @@ from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
 from flask_babel import lazy_gettext as _l
 
 from credit import create_app
-from credit.context import db
+from credit.context import current, db
 from credit.errors import DomainError
 from credit.i18n import bilingual, fail
 from credit.notices.layout import FontProblem
@@ -56,6 +56,9 @@ def db_upgrade(revision: str) -> None:
 
     migrate.upgrade(current_app.config["DATABASE_URL"], revision)
     click.echo(bilingual(_l("database upgraded to %(revision)s", revision=revision)))
+    # Stored files follow the schema: the first release kept evidence and notices in folders of their own.
+    if moved := current().files.adopt_legacy_layout():
+        click.echo(bilingual(_l("%(count)d stored files moved to the file store's layout", count=moved)))
 
 
 @db_group.command("revision")

@@ -37,6 +37,25 @@ class FileStore:
     def open(self, sha256: str) -> BinaryIO:
         return self.path(sha256).open("rb")
 
+    def adopt_legacy_layout(self) -> int:
+        """Move files of the first release's layout (``evidence/ab/<hash>``, ``notices/ab/<hash>.pdf``)
+        to their place in this one; returns how many moved. Run by ``credit db upgrade``: a file
+        already in place is kept, so running it again does nothing."""
+        moved = 0
+        for pattern in ("evidence/??/*", "notices/??/*.pdf"):
+            for old in sorted(self.root.glob(pattern)):
+                sha256 = old.name.removesuffix(".pdf")
+                if len(sha256) != 64 or not old.is_file():
+                    continue
+                target = self.path(sha256)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                if target.exists():
+                    old.unlink()
+                else:
+                    os.replace(old, target)
+                moved += 1
+        return moved
+
     def store(self, session: Session, data: bytes) -> str:
         """Keep ``data`` (once) and return its SHA-256; undone with ``session``'s transaction."""
         sha256 = hashlib.sha256(data).hexdigest()

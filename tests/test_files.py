@@ -77,3 +77,23 @@ def test_a_savepoint_rolled_back_leaves_the_decision_to_the_transaction(files, s
     assert stored_files() == [files.path(sha256)]
     session.rollback()
     assert stored_files() == []
+
+
+def test_db_upgrade_moves_the_first_releases_files_into_the_store(app, runner, tmp_path):
+    """Evidence under evidence/ab/<hash> and notices under notices/ab/<hash>.pdf (the first release)
+    are found again after `credit db upgrade`, which may run twice."""
+    from credit.cli import main
+
+    store = app.extensions["credit"].files
+    evidence, notice = b"%PDF-1.4 evidence", b"%PDF-1.4 notice"
+    shas = [hashlib.sha256(data).hexdigest() for data in (evidence, notice)]
+    (store.root / "evidence" / shas[0][:2]).mkdir(parents=True)
+    (store.root / "evidence" / shas[0][:2] / shas[0]).write_bytes(evidence)
+    (store.root / "notices" / shas[1][:2]).mkdir(parents=True)
+    (store.root / "notices" / shas[1][:2] / f"{shas[1]}.pdf").write_bytes(notice)
+
+    first = runner.invoke(main, ["db", "upgrade"])
+    assert first.exit_code == 0 and "2 stored files moved" in first.output
+    assert [store.path(sha).read_bytes() for sha in shas] == [evidence, notice]
+    again = runner.invoke(main, ["db", "upgrade"])
+    assert again.exit_code == 0 and "moved" not in again.output
