@@ -68,8 +68,8 @@ def make_user(session, clock, make_subject):
     def make(role: str = "inspector", username: str | None = None, **extra) -> User:
         if role == "firm" and "subject_id" not in extra:
             extra["subject_id"] = make_subject(kind="firm").id
-        user = User(username=username or f"{role}{next(_serial)}", role=role, created_at=clock.now(),
-                    password_hash=cached_password_hash(), **extra)
+        extra.setdefault("password_hash", cached_password_hash())
+        user = User(username=username or f"{role}{next(_serial)}", role=role, created_at=clock.now(), **extra)
         session.add(user)
         session.commit()
         return user

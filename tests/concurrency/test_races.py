@@ -1,0 +1,44 @@
+"""Races: requests sent together to the served app (waitress, real threads, the test database).
+
+Each test sends its requests together with ``at_once`` and then checks what the database kept. A new race
+(another step's four-eyes confirmation, parallel registrations...) is one more test here built
+the same way: set up, ``at_once([...])``, check the rows and the audit chain.
+"""
+from __future__ import annotations
+
+import functools
+
+import pytest
+from sqlmodel import select
+from werkzeug.security import generate_password_hash
+
+from credit.audit.models import AuditEvent
+from credit.cli import main
+from tests.concurrency.conftest import at_once
+
+PARALLEL_LOGINS = 8
+ROUNDS = 3  # a fork needs two appends to meet: three bursts make one all but certain without the lock
+
+
+@functools.cache
+def _quick_hash(password: str = "demo-password") -> str:
+    # A cheap scrypt (same algorithm, small cost) so that a burst reaches the database together
+    # instead of queueing behind 0.1-0.4 s of hashing per request on two cores.
+    return generate_password_hash(password, method="scrypt:1024:8:1")
+
+
+@pytest.fixture
+def make_user(make_user):
+    return lambda role: make_user(role, password_hash=_quick_hash())
+
+
+def test_parallel_logins_keep_one_audit_chain(session, runner, make_user, visitors):
+    users = [make_user("inspector") for _ in range(PARALLEL_LOGINS)]
+    for _ in range(ROUNDS):
+        answers = at_once([lambda v=v, u=u: v.log_in(u.username) for v, u in zip(visitors(PARALLEL_LOGINS), users)])
+        assert [a.status for a in answers] == [302] * PARALLEL_LOGINS
+    session.expire_all()
+    prev_hashes = session.exec(select(AuditEvent.prev_hash)).all()
+    assert len(prev_hashes) == len(set(prev_hashes)), "two events were appended after the same one"
+    result = runner.invoke(main, ["audit", "verify"])
+    assert result.exit_code == 0, result.output
