@@ -14,8 +14,8 @@ from flask import Flask, abort, current_app, flash, jsonify, redirect, request, 
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user
 
-from credit.accounts.models import ROLES, User
-from credit.context import db
+from credit.accounts.models import ROLES
+from credit.accounts.sessions import load_user
 
 PUBLIC = "public"
 ACCESS_ATTR = "access_rule"
@@ -93,11 +93,9 @@ def require_subject_access(subject_id: int) -> None:
         abort(403)
 
 
-@login_manager.user_loader
-def _load_user(user_id: str) -> User | None:
-    # Read on every request, so a disabled account or a changed role takes effect at once.
-    user = db().get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.is_active else None
+# Read on every request, so a logout, an expired session, a disabled account or a changed role
+# takes effect at once.
+login_manager.user_loader(load_user)
 
 
 @login_manager.unauthorized_handler

@@ -1,11 +1,11 @@
-"""`credit users create|disable` and `credit serve`."""
+"""`credit users create|disable|unlock|set-password` and `credit serve`."""
 from __future__ import annotations
 
 import click
 from flask.cli import ScriptInfo, pass_script_info, with_appcontext
 
 from credit.accounts.models import ROLES
-from credit.accounts.services import create_user, disable_user
+from credit.accounts.services import create_user, disable_user, set_password, unlock_user
 from credit.audit.actor import Actor
 from credit.context import current, db
 from credit.errors import DomainError
@@ -50,6 +50,7 @@ def _subject_id(session, uscc: str) -> int:
 @click.argument("username")
 @with_appcontext
 def disable(username: str) -> None:
+    """Disable a user; their open sessions end at once."""
     session = db()
     try:
         disable_user(session, username, CLI_ACTOR, current().clock.now())
@@ -58,6 +59,38 @@ def disable(username: str) -> None:
         raise click.ClickException(str(err))
     session.commit()
     click.echo(f"已停用用户 {username} / disabled user {username}")
+
+
+@users_group.command("unlock")
+@click.argument("username")
+@with_appcontext
+def unlock(username: str) -> None:
+    """Lift a lock-out after repeated wrong passwords."""
+    session = db()
+    try:
+        lifted = unlock_user(session, username, CLI_ACTOR, current().clock.now())
+    except DomainError as err:
+        session.rollback()
+        raise click.ClickException(str(err))
+    session.commit()
+    click.echo(f"已解锁用户 {username} / unlocked {username}" if lifted
+               else f"用户 {username} 未被锁定 / {username} was not locked")
+
+
+@users_group.command("set-password")
+@click.argument("username")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@with_appcontext
+def set_password_command(username: str, password: str) -> None:
+    """Give a user a new password; their open sessions end."""
+    session = db()
+    try:
+        set_password(session, username, password, CLI_ACTOR, current().clock.now())
+    except DomainError as err:
+        session.rollback()
+        raise click.ClickException(str(err))
+    session.commit()
+    click.echo(f"已为用户 {username} 设置新密码，其会话均已结束 / new password set for {username}; their sessions ended")
 
 
 @click.command("serve")

@@ -12,12 +12,16 @@ import pytest
 from sqlmodel import select
 from werkzeug.security import generate_password_hash
 
+from credit.accounts.services import MAX_FAILURES
 from credit.audit.models import AuditEvent
 from credit.cli import main
 from tests.concurrency.conftest import at_once
 
 PARALLEL_LOGINS = 8
 ROUNDS = 3  # a fork needs two appends to meet: three bursts make one all but certain without the lock
+BURST = 40  # wrong passwords sent together, with one right one among them
+WRONG = "用户名或密码错误"
+LOCKED = "账号已锁定"
 
 
 @functools.cache
@@ -32,6 +36,11 @@ def make_user(make_user):
     return lambda role: make_user(role, password_hash=_quick_hash())
 
 
+def _audit_actions(session, actor: str) -> list[str]:
+    session.expire_all()
+    return list(session.exec(select(AuditEvent.action).where(AuditEvent.actor == actor).order_by(AuditEvent.id)))
+
+
 def test_parallel_logins_keep_one_audit_chain(session, runner, make_user, visitors):
     users = [make_user("inspector") for _ in range(PARALLEL_LOGINS)]
     for _ in range(ROUNDS):
@@ -42,3 +51,23 @@ def test_parallel_logins_keep_one_audit_chain(session, runner, make_user, visito
     assert len(prev_hashes) == len(set(prev_hashes)), "two events were appended after the same one"
     result = runner.invoke(main, ["audit", "verify"])
     assert result.exit_code == 0, result.output
+
+
+def test_a_burst_of_guesses_checks_no_more_than_the_lockout_allows(session, make_user, visitors):
+    user = make_user("reviewer")
+    guesses = [lambda v=v: v.log_in(user.username, "wrong-password") for v in visitors(BURST)]
+    right = visitors(1)[0]
+    answers = at_once([*guesses, lambda: right.log_in(user.username)])
+
+    wrong = [a for a in answers[:BURST] if WRONG in a.text]
+    locked = [a for a in answers[:BURST] if LOCKED in a.text]
+    assert len(wrong) + len(locked) == BURST, [(a.status, a.text[-300:]) for a in answers[:BURST] if a not in wrong + locked][:2]
+    # Only the guesses before the lock get an answer that tells anything; the right password in the
+    # same burst logs in only if it came before the lock.
+    actions = _audit_actions(session, user.username)
+    before_lock = actions[:actions.index("auth.lockout") + 1]
+    after_lock = actions[len(before_lock):]
+    guesses_counted = [a for a in before_lock if a in ("auth.login_failed", "auth.lockout")]
+    assert len(guesses_counted) <= MAX_FAILURES, actions
+    assert set(after_lock) <= {"auth.login_refused_locked"}, actions
+    assert (answers[-1].status == 302) == ("auth.login" in before_lock), actions

@@ -17,6 +17,7 @@ from werkzeug.routing import IntegerConverter
 
 from credit.accounts.authz import PUBLIC, access_rule, is_static_endpoint
 from credit.accounts.models import ROLES
+from tests.factories import sign_in
 from tests.web.conftest import csrf_token
 
 ANY_USER = frozenset(ROLES)
@@ -31,6 +32,8 @@ EXPECTED: dict[str, str | frozenset[str]] = {
     "auth.logout": ANY_USER,
     "audit.events": frozenset({"admin"}),
     "audit.verify": frozenset({"admin"}),
+    "auth.locked_accounts": frozenset({"admin"}),
+    "auth.unlock": frozenset({"admin"}),
     # subject registry
     "subjects.index": STAFF,
     "subjects.export": STAFF,
@@ -115,9 +118,7 @@ def _url(app: Flask, endpoint: str, subject_id: int) -> str:
 def _client_as(app: Flask, who: str, users: dict):
     client = app.test_client()
     if who != "anonymous":
-        with client.session_transaction() as sess:
-            sess["_user_id"] = str(users[who].id)
-            sess["_fresh"] = True
+        sign_in(client, users[who])
     return client
 
 
