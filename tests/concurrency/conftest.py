@@ -6,6 +6,7 @@ thread, so it cannot show what two requests arriving together do to the database
 """
 from __future__ import annotations
 
+import functools
 import http.cookiejar
 import re
 import threading
@@ -19,6 +20,7 @@ from typing import TypeVar
 
 import pytest
 import waitress
+from werkzeug.security import generate_password_hash
 
 T = TypeVar("T")
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
@@ -38,6 +40,19 @@ def served(app):
     server.trigger.pull_trigger(server.close)
     server.task_dispatcher.shutdown()
     thread.join(timeout=10)
+
+
+@functools.cache
+def _quick_hash(password: str = "demo-password") -> str:
+    # A cheap scrypt (same algorithm, small cost) so that a burst reaches the database together
+    # instead of queueing behind 0.1-0.4 s of hashing per request on two cores.
+    return generate_password_hash(password, method="scrypt:1024:8:1")
+
+
+@pytest.fixture
+def make_user(make_user):
+    """Users (password ``demo-password``) whose logins hash quickly."""
+    return lambda role="inspector", **extra: make_user(role, password_hash=_quick_hash(), **extra)
 
 
 @dataclass(frozen=True)
