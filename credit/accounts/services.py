@@ -72,11 +72,11 @@ def check_password(password: str, *, username: str, display_name: str = "") -> N
     password = password or ""
     if len(password.strip()) < MIN_PASSWORD_LENGTH:
         raise InvalidInput(f"密码至少 {MIN_PASSWORD_LENGTH} 个字符（首尾空格不计）",
-                           f"the password needs at least {MIN_PASSWORD_LENGTH} characters (spaces around it do not count)",
-                           "password")
+                           f"the password needs at least {MIN_PASSWORD_LENGTH} characters "
+                           "(spaces around it do not count)", "password")
     if len(password) > MAX_PASSWORD_LENGTH:
-        raise InvalidInput(f"密码至多 {MAX_PASSWORD_LENGTH} 个字符", f"the password has at most {MAX_PASSWORD_LENGTH} characters",
-                           "password")
+        raise InvalidInput(f"密码至多 {MAX_PASSWORD_LENGTH} 个字符",
+                           f"the password has at most {MAX_PASSWORD_LENGTH} characters", "password")
     with _zxcvbn_lock:
         score = zxcvbn(password, user_inputs=[username, display_name], max_length=MAX_PASSWORD_LENGTH)["score"]
     if score < MIN_PASSWORD_SCORE:
@@ -156,7 +156,8 @@ def unlock_user(session: Session, username: str, actor: Actor, now: dt.datetime)
     """Lift a lock-out and forget the wrong passwords counted; False when there was nothing to lift."""
     user = _existing(session, username)
     table = LoginThrottle.__table__
-    row = session.execute(select(table.c.failures, table.c.locked_until).where(table.c.username == user.username)).first()
+    row = session.execute(select(table.c.failures, table.c.locked_until)
+                          .where(table.c.username == user.username)).first()
     if row is None or (row.failures == 0 and row.locked_until is None):
         return False
     session.execute(sa.update(table).where(table.c.username == user.username).values(failures=0, locked_until=None))

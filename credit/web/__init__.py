@@ -56,7 +56,7 @@ def _refuse_nul() -> None:
 
 # Pages use no inline script or style and nothing from another site; no site may frame them (the
 # confirm and reject buttons could otherwise be clicked through a decoy page).
-CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; "
                            "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 HSTS = "max-age=31536000; includeSubDomains"
 
