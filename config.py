@@ -5,6 +5,7 @@ the repository; SECRET_KEY is generated once into instance/ when the environment
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -58,7 +59,15 @@ class Config:
         self.LISTING_YEARS = int(os.environ.get("CREDIT_LISTING_YEARS", "3"))
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
-        self.SESSION_COOKIE_SECURE = os.environ.get("CREDIT_SECURE_COOKIES", "0") == "1"
+        # Served behind the reverse proxy's TLS: the cookie is sent over HTTPS only, and browsers
+        # are told (HSTS) never to use plain HTTP for this site again.
+        self.BEHIND_TLS = os.environ.get("CREDIT_BEHIND_TLS", "0") == "1"
+        self.SESSION_COOKIE_SECURE = self.BEHIND_TLS
+        # A login ends after this long without a request, and after this long in any case.
+        self.SESSION_IDLE_MINUTES = int(os.environ.get("CREDIT_SESSION_IDLE_MINUTES", "30"))
+        self.SESSION_MAX_HOURS = int(os.environ.get("CREDIT_SESSION_MAX_HOURS", "12"))
+        # Flask refuses a signed cookie older than this (its default is 31 days).
+        self.PERMANENT_SESSION_LIFETIME = dt.timedelta(hours=self.SESSION_MAX_HOURS)
         self.WTF_CSRF_ENABLED = True
         self.BABEL_DEFAULT_LOCALE = "zh_CN"
         self.BABEL_DEFAULT_TIMEZONE = TIMEZONE

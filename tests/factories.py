@@ -9,7 +9,9 @@ import pytest
 
 from credit.accounts.models import User
 from credit.accounts.services import hash_password
+from credit.accounts.sessions import COOKIE_KEY, start_session
 from credit.audit.actor import Actor
+from credit.context import current, db
 from credit.subjects.models import Subject
 from credit.subjects.services import SubjectInput, create_subject, synthetic_uscc
 from credit.records.models import Record
@@ -68,8 +70,8 @@ def make_user(session, clock, make_subject):
     def make(role: str = "inspector", username: str | None = None, **extra) -> User:
         if role == "firm" and "subject_id" not in extra:
             extra["subject_id"] = make_subject(kind="firm").id
-        user = User(username=username or f"{role}{next(_serial)}", role=role, created_at=clock.now(),
-                    password_hash=cached_password_hash(), **extra)
+        extra.setdefault("password_hash", cached_password_hash())
+        user = User(username=username or f"{role}{next(_serial)}", role=role, created_at=clock.now(), **extra)
         session.add(user)
         session.commit()
         return user
@@ -77,15 +79,24 @@ def make_user(session, clock, make_subject):
     return make
 
 
+def sign_in(client, user: User) -> None:
+    """Give a test client a session of ``user`` as a login would, without the password check (needs
+    the app context of the ``session`` fixture). A cookie naming a user alone opens nothing."""
+    token = start_session(db(), user, current().clock.now())
+    db().commit()
+    with client.session_transaction() as sess:
+        sess["_user_id"] = str(user.id)
+        sess["_fresh"] = True
+        sess[COOKIE_KEY] = token
+
+
 @pytest.fixture
 def login_as(client, make_user):
-    """Log the test client in as a new user of ``role`` (through the session: no password check)."""
+    """Log the test client in as a new user of ``role`` (no password check)."""
 
     def login(role: str, **extra) -> User:
         user = make_user(role, **extra)
-        with client.session_transaction() as sess:
-            sess["_user_id"] = str(user.id)
-            sess["_fresh"] = True
+        sign_in(client, user)
         return user
 
     return login

@@ -64,7 +64,7 @@ def _is_command(function) -> bool:
 
 
 # Where a unit of work ends: a request (views, the form helper), a job run, the factory itself.
-COMMITTERS = {"web/forms.py", "scheduler/runner.py", "db.py"}
+COMMITTERS = {"web/forms.py", "accounts/web.py", "scheduler/runner.py", "db.py"}
 
 
 def test_sessions_are_made_only_by_the_factory_and_committed_only_by_requests_commands_and_jobs():

@@ -25,10 +25,11 @@ from flask import Flask, abort, current_app, flash, jsonify, redirect, request, 
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user
 
-from credit.accounts.models import ADMIN, FIRM, INSPECTOR, PUBLISHER, REVIEWER, ROLES, User
+from credit.accounts.models import ADMIN, FIRM, INSPECTOR, PUBLISHER, REVIEWER, ROLES
 from credit.context import db
 from credit.subjects.models import Subject
 from credit.records.models import Evidence, Record
+from credit.accounts.web import load_user
 
 PUBLIC = "public"
 ACCESS_ATTR = "access_rule"
@@ -72,6 +73,7 @@ RECORD_DECIDE = "record.decide"
 RECORD_CONFIRM = "record.confirm"
 EVIDENCE_VIEW = "evidence.view"
 NOTICE_VIEW = "notice.view"
+USER_ADMIN = "user.admin"
 
 RULES: dict[str, Rule] = {
     SIGNED_IN: Rule(EVERYONE),
@@ -90,6 +92,8 @@ RULES: dict[str, Rule] = {
     RECORD_CONFIRM: Rule(frozenset({REVIEWER}), _not_own_draft),
     EVIDENCE_VIEW: Rule(EVERYONE),
     NOTICE_VIEW: Rule(EVERYONE),
+    # Accounts: unlock, and the user administration pages.
+    USER_ADMIN: Rule(frozenset({ADMIN})),
 }
 
 login_manager = LoginManager()
@@ -221,11 +225,9 @@ def _can_current_user(permission: str, obj: Any = _ANY) -> bool:
     return can(current_user, permission, obj)
 
 
-@login_manager.user_loader
-def _load_user(user_id: str) -> User | None:
-    # Read on every request, so a disabled account or a changed role takes effect at once.
-    user = db().get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.is_active else None
+# Read on every request, so a logout, an expired session, a disabled account or a changed role
+# takes effect at once.
+login_manager.user_loader(load_user)
 
 
 @login_manager.unauthorized_handler

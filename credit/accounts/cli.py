@@ -1,4 +1,4 @@
-"""`credit users create|disable` and `credit serve`."""
+"""`credit users create|disable|unlock|set-password` and `credit serve`."""
 from __future__ import annotations
 
 import click
@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from credit.accounts.authz import ROLE_LABELS
 from credit.accounts.models import ROLES
-from credit.accounts.services import create_user, disable_user
+from credit.accounts.services import create_user, disable_user, set_password, unlock_user
 from credit.audit.actor import Actor
 from credit.context import current, db
 from credit.errors import NotFound
@@ -49,10 +49,35 @@ def _subject_id(session, uscc: str) -> int:
 @click.argument("username")
 @with_appcontext
 def disable(username: str) -> None:
+    """Disable a user; their open sessions end at once."""
     session = db()
     disable_user(session, username, CLI_ACTOR, current().clock.now())
     session.commit()
     click.echo(bilingual(_l("disabled user %(username)s", username=username)))
+
+
+@users_group.command("unlock")
+@click.argument("username")
+@with_appcontext
+def unlock(username: str) -> None:
+    """Lift a lock-out after repeated wrong passwords."""
+    session = db()
+    lifted = unlock_user(session, username, CLI_ACTOR, current().clock.now())
+    session.commit()
+    click.echo(bilingual(_l("unlocked %(username)s", username=username) if lifted
+                         else _l("%(username)s was not locked", username=username)))
+
+
+@users_group.command("set-password")
+@click.argument("username")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@with_appcontext
+def set_password_command(username: str, password: str) -> None:
+    """Give a user a new password; their open sessions end."""
+    session = db()
+    set_password(session, username, password, CLI_ACTOR, current().clock.now())
+    session.commit()
+    click.echo(bilingual(_l("new password set for %(username)s; their sessions ended", username=username)))
 
 
 @click.command("serve")

@@ -1,29 +1,38 @@
-"""Logging in and out."""
+"""Logging in and out, and the administrators' list of locked accounts."""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 
-from credit.accounts.authz import SIGNED_IN, public, requires
+from credit.accounts.authz import SIGNED_IN, USER_ADMIN, public, requires
 from credit.accounts.forms import LoginForm
-from credit.accounts.services import LoginRefused, authenticate, record_logout
+from credit.accounts.models import User
+from credit.accounts.services import LoginRefused, authenticate, locked_users, unlock_user
+from credit.accounts.sessions import start_session
+from credit.accounts.web import sign_in, sign_out
+from credit.audit.actor import Actor
 from credit.context import current, db
 from credit.web.i18n import domain_message
 
 bp = Blueprint("accounts", __name__)
+MAX_NEXT_LENGTH = 2000  # a longer address is no page of this system
 
 
 def safe_next(target: str | None, default: str) -> str:
-    """Only a path on this site: an absolute or scheme-relative URL would be an open redirect."""
-    if not target:
+    """A path on this site, or ``default``: never another site (an open redirect), never a control
+    character (a CR/LF would split the Location header), never anything that fails to parse."""
+    if not target or len(target) > MAX_NEXT_LENGTH or any(ord(c) < 32 or ord(c) == 127 for c in target):
         return default
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
         return default
-    return target
+    try:
+        parts = urlsplit(target)
+    except ValueError:
+        return default
+    return default if parts.scheme or parts.netloc else target
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -33,18 +42,16 @@ def login():
         return redirect(url_for("web.home"))
     form = LoginForm()
     if form.validate_on_submit():
+        now = current().clock.now()
         try:
-            user = authenticate(db(), form.username.data, form.password.data, current().clock.now())
+            user = authenticate(db(), form.username.data, form.password.data, now)
         except LoginRefused as err:
             db().commit()  # the failure and any lock-out are audit events
             form.password.errors.append(domain_message(err))
             return render_template("accounts/login.html", form=form), 200
+        token = start_session(db(), user, now)
         db().commit()
-        language = session.get("language")
-        session.clear()  # nothing from before the login carries over (session fixation)
-        if language:
-            session["language"] = language
-        login_user(user)
+        sign_in(user, token)
         return redirect(safe_next(request.args.get("next"), url_for("web.home")))
     return render_template("accounts/login.html", form=form)
 
@@ -52,8 +59,24 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @requires(SIGNED_IN)
 def logout():
-    record_logout(db(), current_user, current().clock.now())
-    db().commit()
-    logout_user()
+    sign_out()
     flash(_("You have logged out."), "info")
     return redirect(url_for("accounts.login"))
+
+
+@bp.route("/admin/users/locked")
+@requires(USER_ADMIN)
+def locked_accounts():
+    return render_template("accounts/locked.html", locked=locked_users(db(), current().clock.now()))
+
+
+@bp.route("/admin/users/<int:user_id>/unlock", methods=["POST"])
+@requires(USER_ADMIN)
+def unlock(user_id: int):
+    user = db().get(User, user_id) or abort(404)
+    if unlock_user(db(), user.username, Actor.of(current_user), current().clock.now()):
+        db().commit()
+        flash(_("%(name)s is unlocked.", name=user.username), "info")
+    else:
+        flash(_("%(name)s was not locked.", name=user.username), "info")
+    return redirect(url_for("accounts.locked_accounts"))

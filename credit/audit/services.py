@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
@@ -17,6 +18,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from credit.audit.models import AuditEvent
+from credit.errors import InvalidInput
 
 GENESIS = "0" * 64
 _CHAIN_LOCK = 724_311  # PostgreSQL advisory lock key that serialises appends to the chain
@@ -46,10 +48,22 @@ def event_hash(prev_hash: str, event: AuditEvent) -> str:
     return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
 
 
-def _chain_end(session: Session) -> str:
-    """The last event's hash, with appends serialised on PostgreSQL until the transaction ends."""
-    if session.get_bind().dialect.name == "postgresql":
+def _lock_chain(session: Session) -> None:
+    """Serialise appends until the transaction ends, so that no two events follow the same one."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
         session.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _CHAIN_LOCK})
+    elif dialect == "sqlite":
+        # SQLite has one writer at a time, and a transaction holds that lock from its first write
+        # on. A write that changes nothing takes it now (waiting its turn), before the head is read;
+        # without it a transaction that had only read yet appended after a head another had moved.
+        table = AuditEvent.__table__
+        session.execute(sa.update(table).where(sa.false()).values(id=table.c.id))
+
+
+def _chain_end(session: Session) -> str:
+    """The last event's hash, read under the chain's lock."""
+    _lock_chain(session)
     return session.exec(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).first() or GENESIS
 
 
@@ -101,35 +115,93 @@ def apply_changes(obj: Any, values: dict) -> dict[str, list]:
     for key, (_old, new) in changes.items():
         setattr(obj, key, new)
     return changes
+# Why a link fails; each broken event is reported once per reason, and the walk goes on.
+LINK_BROKEN = "prev_hash does not match the previous event"
+CONTENT_CHANGED = "hash does not match the event's content"
+ANCHOR_DIFFERS = "hash differs from the anchor"
+ANCHOR_MISSING = "the anchored event is missing"
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    event_id: int
+    reason: str
 
 
 @dataclass
 class ChainReport:
     checked: int
-    broken_at: int | None = None
-    reason: str = ""
+    breaks: list[ChainBreak] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return self.broken_at is None
+        return not self.breaks
 
 
-def verify_chain(session: Session, batch: int = 5000) -> ChainReport:
-    """Walk the chain in id order and report the first broken link."""
-    prev = GENESIS
-    checked = 0
-    last_id = 0
+@dataclass(frozen=True)
+class ChainHead:
+    """The last event: written down outside the system, it pins everything up to it."""
+
+    id: int
+    hash: str
+    at: dt.datetime
+
+    def as_dict(self) -> dict:
+        return {"id": self.id, "hash": self.hash, "at": _utc_text(self.at), "anchor": self.anchor}
+
+    @property
+    def anchor(self) -> str:
+        """What `credit audit verify --anchor` takes."""
+        return f"{self.hash}@{self.id}"
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """A chain head kept by an outside party (``HASH@ID``): the event ``id`` must still have ``hash``."""
+
+    id: int
+    hash: str
+
+    @classmethod
+    def parse(cls, text: str) -> "Anchor":
+        digest, _, number = (text or "").strip().rpartition("@")
+        if not re.fullmatch(r"[0-9a-f]{64}", digest.lower()) or not number.isdigit() or int(number) < 1:
+            raise InvalidInput(f"锚点 {text!r} 应为 哈希@编号（64 位十六进制哈希）",
+                               f"anchor {text!r} must be HASH@ID (a 64-digit hex hash)", "anchor")
+        return cls(int(number), digest.lower())
+
+
+def chain_head(session: Session) -> ChainHead | None:
+    event = session.exec(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).first()
+    return ChainHead(event.id, event.hash, event.at) if event else None
+
+
+def verify_chain(session: Session, batch: int = 5000, anchor: Anchor | None = None) -> ChainReport:
+    """Walk the chain in id order and report every broken link, not only the first.
+
+    Each event is held to its predecessor's stored hash and to its own content, so a change shows
+    where it was made and does not hide a later one. A chain rewritten from the start is
+    consistent in itself: only an ``anchor`` kept outside the system shows it.
+    """
+    report = ChainReport(0)
+    prev, last_id, anchor_seen = GENESIS, 0, False
     while True:
         rows = session.exec(
             select(AuditEvent).where(AuditEvent.id > last_id).order_by(AuditEvent.id).limit(batch)
         ).all()
         if not rows:
-            return ChainReport(checked)
+            break
         for event in rows:
             if event.prev_hash != prev:
-                return ChainReport(checked, event.id, "prev_hash does not match the previous event")
-            if event_hash(prev, event) != event.hash:
-                return ChainReport(checked, event.id, "hash does not match the event's content")
-            prev = event.hash
-            checked += 1
-            last_id = event.id
+                report.breaks.append(ChainBreak(event.id, LINK_BROKEN))
+            if event_hash(event.prev_hash, event) != event.hash:
+                report.breaks.append(ChainBreak(event.id, CONTENT_CHANGED))
+            if anchor is not None and event.id == anchor.id:
+                anchor_seen = True
+                if event.hash != anchor.hash:
+                    report.breaks.append(ChainBreak(event.id, ANCHOR_DIFFERS))
+            prev, last_id = event.hash, event.id
+            report.checked += 1
+    if anchor is not None and not anchor_seen:
+        report.breaks.append(ChainBreak(anchor.id, ANCHOR_MISSING))
+    return report

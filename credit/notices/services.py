@@ -27,6 +27,7 @@ from credit.notices import layout
 from credit.notices.kinds import KINDS, Kind
 from credit.notices.models import Notice
 from credit.paging import Page, paginate
+from credit.search import contains
 
 # No 0/O, 1/I/L: the code is read from paper and typed by hand. 31**12 is about 2**59.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -177,8 +178,8 @@ def search(session: Session, criteria: NoticeFilter, page: int = 1, per_page: in
     if criteria.subject_id is not None:
         query = query.where(Notice.subject_id == criteria.subject_id)
     if criteria.text:
-        pattern = f"%{criteria.text.strip()}%"
-        query = query.where(sa.or_(Notice.recipient.like(pattern), Notice.document_no.like(pattern)))
+        query = query.where(sa.or_(contains(Notice.recipient, criteria.text, "q"),
+                                   contains(Notice.document_no, criteria.text, "q")))
     if criteria.issued_from:
         query = query.where(Notice.issued_on >= criteria.issued_from)
     if criteria.issued_to:

@@ -15,6 +15,7 @@ from credit.notices.models import Notice
 from credit.notices.services import NoticeFilter, current_settings, find_by_code, normalise_code, search
 from credit.notices.triggers import issue_credit_report
 from credit.paging import Page
+from credit.search import search_text
 from credit.subjects.models import Subject
 
 bp = Blueprint("notices", __name__, url_prefix="/notices")
@@ -78,7 +79,7 @@ def credit_report(subject_id: int):
 @public
 def lookup():
     """The form's target: /verify?code=... -> /verify/<code>."""
-    code = request.args.get("code", "").strip()
+    code = search_text(request.args.get("code"), "code")
     if not code:
         return render_template("notices/verify.html", notice=None, code="", asked=False)
     return redirect(url_for("verify.show", code=normalise_code(code) or code))

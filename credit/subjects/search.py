@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from credit.paging import Page, paginate
 from credit.scoring.models import Assessment
+from credit.search import contains
 from credit.subjects.models import Subject
 
 
@@ -20,18 +21,13 @@ class SubjectFilter:
     kind: str = ""
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def _filtered(criteria: SubjectFilter):
     query = sa.select(Subject)
     if criteria.name.strip():
-        query = query.where(Subject.name.ilike(f"%{_escape_like(criteria.name.strip())}%", escape="\\"))
+        query = query.where(contains(Subject.name, criteria.name, "name"))
     if criteria.uscc.strip():
         # Codes are stored compact and upper case; a partial code finds every match.
-        code = _escape_like(criteria.uscc.strip().upper().replace(" ", ""))
-        query = query.where(Subject.uscc.like(f"%{code}%", escape="\\"))
+        query = query.where(contains(Subject.uscc, criteria.uscc.upper().replace(" ", ""), "uscc"))
     if criteria.district:
         query = query.where(Subject.district == criteria.district)
     if criteria.kind:

@@ -1,4 +1,4 @@
-"""Web layer wiring: blueprints, i18n, login and error pages are registered here."""
+"""Web layer wiring: blueprints, i18n, login, error pages and security headers are registered here."""
 from __future__ import annotations
 
 from flask import Flask, abort, current_app, g, request
@@ -6,6 +6,7 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.routing import IntegerConverter
 
 from credit.accounts.authz import ROLE_LABELS, init_authz
+from credit.accounts.web import resume_first
 from credit.web.errors import init_errors
 from credit.web.i18n import init_i18n
 from credit.web.nav import SHORTCUTS, nav_items
@@ -55,12 +56,33 @@ def _refuse_nul() -> None:
         abort(400)
 
 
+# Pages use no inline script or style and nothing from another site; no site may frame them (the
+# confirm and reject buttons could otherwise be clicked through a decoy page).
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; "
+                           "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+HSTS = "max-age=31536000; includeSubDomains"
+
+
+def _security_headers(response):
+    headers = response.headers
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    if response.mimetype == "text/html":
+        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    if current_app.config["BEHIND_TLS"]:
+        headers.setdefault("Strict-Transport-Security", HSTS)
+    return response
+
+
 def init_web(app: Flask) -> None:
     app.url_map.converters["int"] = IdConverter
     app.before_request(_forget_request_caches)
     app.before_request(_refuse_nul)
     init_i18n(app)
     init_authz(app)
+    app.before_request(resume_first)
+    app.after_request(_security_headers)
     csrf.init_app(app)
     init_errors(app)
     app.jinja_env.globals.update(nav_items=nav_items, SHORTCUTS=SHORTCUTS, ROLE_LABELS=ROLE_LABELS)

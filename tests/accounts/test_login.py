@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
+from credit.accounts.models import LoginThrottle
 from credit.accounts.services import LOCK_PERIOD, MAX_FAILURES
 from credit.audit.models import AuditEvent
 from tests.actions import csrf_token
@@ -93,7 +94,7 @@ def test_failures_counted_by_concurrent_requests_all_count(app, session, clock, 
         services.authenticate(session, user.username, "wrong-password", clock.now())
     session.commit()
     session.expire_all()
-    assert session.get(type(user), user.id).locked_until is not None
+    assert session.get(LoginThrottle, user.username).locked_until is not None
 
 
 def test_success_resets_the_failure_count(client, session, make_user):
@@ -101,8 +102,9 @@ def test_success_resets_the_failure_count(client, session, make_user):
     for _ in range(MAX_FAILURES - 1):
         _login(client, user.username, "wrong-password")
     _login(client, user.username)
-    session.refresh(user)
-    assert user.failed_logins == 0 and user.locked_until is None
+    throttle = session.get(LoginThrottle, user.username)
+    session.refresh(throttle)
+    assert throttle.failures == 0 and throttle.locked_until is None
 
 
 def test_disabled_user_cannot_log_in_and_loses_the_session(client, session, make_user, login_as):
@@ -143,3 +145,61 @@ def test_logout_is_a_post_with_csrf(client, session, login_as):
 def test_anonymous_post_is_sent_to_login_then_home(client):
     response = client.post("/logout", data={"csrf_token": csrf_token(client)})
     assert response.status_code == 302 and response.headers["Location"] == "/login?next=/"
+
+
+def test_an_unknown_name_locks_like_a_real_account(client, session, make_user):
+    # Otherwise "locked until" would tell that an account exists.
+    user = make_user("admin")
+    for name in (user.username, "nobody"):
+        answers = [_login(client, name, "wrong-password").get_data(as_text=True) for _ in range(MAX_FAILURES + 1)]
+        assert ["用户名或密码错误" in a for a in answers] == [True] * (MAX_FAILURES - 1) + [False, False]
+        assert all("账号已锁定至 10:15" in a for a in answers[-2:])
+    assert _actions(session) == 2 * (["auth.login_failed"] * (MAX_FAILURES - 1)
+                                     + ["auth.lockout", "auth.login_refused_locked"])
+
+
+def test_a_name_no_account_can_have_is_refused_but_never_counted(client, session):
+    for _ in range(MAX_FAILURES + 1):
+        assert "用户名或密码错误" in _login(client, "<b>x</b>", "wrong-password").get_data(as_text=True)
+    assert session.exec(select(LoginThrottle)).all() == []
+
+
+def test_a_right_password_checked_while_others_lock_the_account_is_refused(app, session, clock, make_user,
+                                                                           monkeypatch):
+    # The lock decided by wrong guesses sent together with the right one holds: the right one,
+    # checked while they were, must not log in after the lock was recorded.
+    from sqlmodel import Session
+
+    from credit.accounts import services
+    from credit.context import current
+
+    user = make_user("admin")
+    check = services.check_password_hash
+    others = []
+
+    def slow_check(hashed: str, password: str) -> bool:
+        if password == "demo-password" and not others:
+            others.append(True)
+            for _ in range(MAX_FAILURES):
+                with Session(current().engine) as other, pytest.raises(services.LoginRefused):
+                    try:
+                        services.authenticate(other, user.username, "wrong-password", clock.now())
+                    finally:
+                        other.commit()
+        return check(hashed, password)
+
+    monkeypatch.setattr(services, "check_password_hash", slow_check)
+    with pytest.raises(services.LoginRefused, match="锁定至 10:15"):
+        services.authenticate(session, user.username, "demo-password", clock.now())
+    session.commit()
+    assert _actions(session)[-2:] == ["auth.lockout", "auth.login_refused_locked"]
+
+
+def test_a_lock_that_has_run_out_counts_again_from_one(client, session, clock, make_user):
+    user = make_user("inspector")
+    for _ in range(MAX_FAILURES):
+        _login(client, user.username, "wrong-password")
+    clock.advance(minutes=15)
+    for _ in range(MAX_FAILURES - 1):
+        assert "用户名或密码错误" in _login(client, user.username, "wrong-password").get_data(as_text=True)
+    assert "账号已锁定至 10:30" in _login(client, user.username, "wrong-password").get_data(as_text=True)

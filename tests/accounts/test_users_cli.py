@@ -1,12 +1,15 @@
-"""`credit users create|disable` and the demo accounts."""
+"""`credit users create|disable|unlock|set-password`, the username and password policy, and the demo accounts."""
 from __future__ import annotations
 
+import json
+
+import pytest
 from sqlmodel import select
 from werkzeug.security import check_password_hash
 
 from credit.accounts.demo import DEMO_PASSWORD, create_demo_users
 from credit.accounts.models import User
-from credit.accounts.services import find_user
+from credit.accounts.services import MAX_FAILURES, LoginRefused, authenticate, find_user
 from credit.audit.models import AuditEvent
 from credit.cli import main
 
@@ -66,3 +69,52 @@ def test_demo_users_are_created_once(session, clock, make_subject):
     assert find_user(session, "firm1").subject_id == firm.id
     assert check_password_hash(find_user(session, "admin1").password_hash, DEMO_PASSWORD)
     assert create_demo_users(session, clock.now()) == []
+
+
+@pytest.mark.parametrize(("username", "password", "message"), [
+    ("<b>wang</b>", "s3cret-pass", "用户名须为"),
+    ("wang\"onmouseover", "s3cret-pass", "用户名须为"),
+    ("Wang", "s3cret-pass", "用户名须为"),
+    ("w", "s3cret-pass", "用户名须为"),
+    ("wang", " " * 8, "密码至少 8 个字符"),
+    ("wang", "  short  ", "密码至少 8 个字符"),
+    ("wang", "x" * 65, "密码至多 64 个字符"),
+    ("wang", "password1", "密码过于常见"),
+    ("wang", "12345678", "密码过于常见"),
+    ("wang", "qwertyuiop", "密码过于常见"),
+    ("wang", "aaaaaaaaaaaa", "密码过于常见"),
+    ("wang", "wang12345678", "密码过于常见"),  # the username and a sequence
+])
+def test_username_pattern_and_password_policy(runner, session, username, password, message):
+    result = runner.invoke(main, ["users", "create", username, "--role", "inspector", "--password", password])
+    assert result.exit_code == 1 and message in result.output, result.output
+    assert session.exec(select(User)).all() == []
+
+
+def test_set_password_is_held_to_the_policy(runner, session, make_user):
+    user = make_user("inspector")
+    assert runner.invoke(main, ["users", "set-password", user.username, "--password", "password1"]).exit_code == 1
+    result = runner.invoke(main, ["users", "set-password", user.username], input="a-new-long-passphrase\n" * 2)
+    assert result.exit_code == 0, result.output
+    session.refresh(user)
+    assert check_password_hash(user.password_hash, "a-new-long-passphrase")
+    assert session.exec(select(AuditEvent.action)).all() == ["user.password"]
+    unknown = runner.invoke(main, ["users", "set-password", "nobody", "--password", "a-new-long-passphrase"])
+    assert unknown.exit_code == 1 and "no user nobody" in unknown.output
+
+
+def test_unlock_lifts_a_lockout(runner, session, clock, make_user):
+    user = make_user("admin")
+    for _ in range(MAX_FAILURES):
+        with pytest.raises(LoginRefused):
+            authenticate(session, user.username, "wrong-password", clock.now())
+    session.commit()
+    result = runner.invoke(main, ["users", "unlock", user.username])
+    assert result.exit_code == 0 and "unlocked" in result.output, result.output
+    assert authenticate(session, user.username, "demo-password", clock.now()).id == user.id
+    unlock = session.exec(select(AuditEvent).where(AuditEvent.action == "user.unlock")).one()
+    assert json.loads(unlock.data) == {"username": user.username, "failures": MAX_FAILURES,
+                                       "locked_until": "2026-11-26 02:15:00+00:00"}
+    again = runner.invoke(main, ["users", "unlock", user.username])
+    assert again.exit_code == 0 and "was not locked" in again.output
+    assert runner.invoke(main, ["users", "unlock", "nobody"]).exit_code == 1

@@ -79,7 +79,9 @@ def test_verify_page_reports_intact_then_tampered_chain(client, session, clock, 
     assert "审计链完整，共检查 3 条事件" in client.get("/admin/audit/verify").get_data(as_text=True)
     session.execute(sa.update(AuditEvent).where(AuditEvent.id == 2).values(actor="someone-else"))
     session.commit()
-    assert "审计链在第 2 号事件处断裂" in client.get("/admin/audit/verify").get_data(as_text=True)
+    page = client.get("/admin/audit/verify").get_data(as_text=True)
+    assert "审计链有 1 处断裂（共检查 3 条事件）" in page and "<td>#2</td>" in page
+    assert f"<code>{session.get(AuditEvent, 3).hash}@3</code>" in page  # the head, to be kept outside
 
 
 def test_cli_verify_reports_intact_then_tampered_chain(runner, session, clock):

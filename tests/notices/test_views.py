@@ -169,3 +169,21 @@ def test_admins_see_failed_runs_with_their_traceback(client, login_as, session, 
     for shown in ("定时任务", "签发新事件的告知书", "失败", "RuntimeError: 磁盘已满", "Traceback (most recent call last)",
                   "2026年11月27日"):
         assert shown in html, shown
+
+
+@pytest.mark.parametrize(("text", "found"), [("%", 0), ("_", 0), ("甲专利", 1), ("代理所", 2)])
+def test_the_archive_search_matches_the_text_as_typed(client, login_as, issued, text, found):
+    # % and _ were LIKE wildcards: either found every notice.
+    issued()
+    login_as("inspector")
+    response = client.get("/notices/", query_string={"q": text})
+    assert response.status_code == 200 and f"共 {found} 份文书" in response.get_data(as_text=True)
+
+
+def test_an_over_long_search_is_refused_not_a_500(client, login_as, issued):
+    # SQLite refuses a LIKE pattern over 50,000 bytes: that was a 500.
+    issued()
+    login_as("inspector")
+    response = client.get("/notices/", query_string={"q": "甲" * 60_000})
+    assert response.status_code == 400 and "搜索内容至多 200 个字符" in response.get_data(as_text=True)
+    assert client.get("/verify", query_string={"code": "A" * 60_000}).status_code == 400

@@ -27,6 +27,7 @@ from credit.accounts.models import ROLES
 from credit.notices.models import Notice
 from credit.records.models import Evidence, Record
 from tests.actions import csrf_token
+from tests.factories import sign_in
 
 ANY_USER = frozenset(ROLES)
 STAFF = frozenset({"inspector", "reviewer", "publisher", "admin"})
@@ -40,6 +41,8 @@ EXPECTED: dict[str, str | frozenset[str]] = {
     "accounts.logout": ANY_USER,
     "audit.events": frozenset({"admin"}),
     "audit.verify": frozenset({"admin"}),
+    "accounts.locked_accounts": frozenset({"admin"}),
+    "accounts.unlock": frozenset({"admin"}),
     # subject registry
     "subjects.index": STAFF,
     "subjects.export": STAFF,
@@ -124,9 +127,7 @@ def _url(app: Flask, endpoint: str, subject_id: int) -> str:
 def _client_as(app: Flask, who: str, users: dict):
     client = app.test_client()
     if who != "anonymous":
-        with client.session_transaction() as sess:
-            sess["_user_id"] = str(users[who].id)
-            sess["_fresh"] = True
+        sign_in(client, users[who])
     return client
 
 

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
@@ -80,3 +81,26 @@ def test_compiled_catalog_matches_the_po_file():
     with (CATALOG / "messages.mo").open("rb") as f:
         mo = {m.id: m.string for m in read_mo(f) if m.id}
     assert mo == po, "run `pybabel compile -d credit/translations` (make install does it)"
+
+
+@pytest.mark.parametrize("target", [
+    "/login\r\nSet-Cookie: session=forged",  # a header split: was a 500
+    "/login\nLocation: https://evil.example/",
+    "http://[::1",  # unparseable: was a 500
+    "https://evil.example/login",
+    "//evil.example/login",
+    "/\\evil.example",
+    "https:evil.example",
+    "javascript:alert(1)",
+    "login",
+    "/login\x7f",
+    "/" + "x" * 3000,
+])
+def test_every_next_is_a_local_path_or_dropped(client, target):
+    response = client.get("/language/en", query_string={"next": target})
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+
+
+def test_a_local_next_with_its_query_is_kept(client):
+    response = client.get("/language/en", query_string={"next": "/subjects/?name=淮南&page=2"})
+    assert response.headers["Location"] == "/subjects/?name=%E6%B7%AE%E5%8D%97&page=2"
