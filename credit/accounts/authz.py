@@ -54,6 +54,11 @@ class Rule:
     check: Callable[[Any, Any], bool] | None = None
 
 
+def _assigned_to_check(user, check) -> bool:
+    # A check's result is entered by one of the two inspectors the draw sent.
+    return user.id in check.inspector_ids
+
+
 def _not_own_draft(user, record: Record) -> bool:
     # Four eyes (DESIGN section 4): a draft is confirmed by a reviewer who did not record it.
     return not (record.status == "draft" and record.recorded_by_id == user.id)
@@ -72,6 +77,11 @@ RECORD_DECIDE = "record.decide"
 RECORD_CONFIRM = "record.confirm"
 EVIDENCE_VIEW = "evidence.view"
 NOTICE_VIEW = "notice.view"
+INSPECTION_VIEW = "inspection.view"
+INSPECTION_DRAFT = "inspection.draft"
+INSPECTION_PUBLISH = "inspection.publish"
+INSPECTION_RESULT = "inspection.result"
+INSPECTION_CONFLICT = "inspection.conflict"
 
 RULES: dict[str, Rule] = {
     SIGNED_IN: Rule(EVERYONE),
@@ -90,6 +100,13 @@ RULES: dict[str, Rule] = {
     RECORD_CONFIRM: Rule(frozenset({REVIEWER}), _not_own_draft),
     EVIDENCE_VIEW: Rule(EVERYONE),
     NOTICE_VIEW: Rule(EVERYONE),
+    # Random inspection plans (双随机、一公开): staff see the plans with their internal fields, the
+    # public the published ones (/inspections); a publisher approves and publishes (DESIGN section 2).
+    INSPECTION_VIEW: Rule(STAFF),
+    INSPECTION_DRAFT: Rule(frozenset({INSPECTOR, PUBLISHER, ADMIN})),
+    INSPECTION_PUBLISH: Rule(frozenset({PUBLISHER})),
+    INSPECTION_RESULT: Rule(frozenset({INSPECTOR}), _assigned_to_check),
+    INSPECTION_CONFLICT: Rule(frozenset({INSPECTOR})),
 }
 
 login_manager = LoginManager()
