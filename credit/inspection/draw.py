@@ -143,10 +143,9 @@ def involvements(session: Session, inspector_ids: list[int], since: dt.date, unt
     ``since`` to ``until``: recorded a violation against it, or (through the
     ``inspection_involvements`` signal, answered by the cases package) handled a case of it."""
     start, end = end_of(since - dt.timedelta(days=1)), end_of(until)
-    pairs = set(session.execute(
+    pairs = {(i, s) for i, s in session.execute(
         select(Record.recorded_by_id, Record.subject_id).distinct()
-        .where(Record.recorded_by_id.in_(inspector_ids), Record.created_at >= start, Record.created_at < end)
-    ).tuples())
+        .where(Record.recorded_by_id.in_(inspector_ids), Record.created_at >= start, Record.created_at < end))}
     # Extension point: a case handler is involved with the case's subject the same way.
     for _receiver, extra in inspection_involvements.send(session, inspector_ids=inspector_ids, since=since,
                                                          until=until):
@@ -155,10 +154,9 @@ def involvements(session: Session, inspector_ids: list[int], since: dt.date, unt
 
 
 def declared_conflicts(session: Session, inspector_ids: list[int], until: dt.date) -> set[tuple[int, int]]:
-    return set(session.execute(
+    return {(i, s) for i, s in session.execute(
         select(InspectorConflict.inspector_id, InspectorConflict.subject_id)
-        .where(InspectorConflict.inspector_id.in_(inspector_ids), InspectorConflict.declared_at < end_of(until))
-    ).tuples())
+        .where(InspectorConflict.inspector_id.in_(inspector_ids), InspectorConflict.declared_at < end_of(until)))}
 
 
 def enabled_inspectors(session: Session) -> list[User]:
