@@ -185,6 +185,14 @@ def subject_scope(user) -> SubjectScope:
     return SubjectScope(True)
 
 
+def users_holding(session, permission: str) -> list[User]:
+    """The enabled users whose role holds ``permission``, by id (e.g. the inspectors a draw may send)."""
+    from sqlmodel import select
+
+    return list(session.exec(select(User).where(User.role.in_(_rule(permission).roles), User.is_active)
+                             .order_by(User.id)))
+
+
 def is_bound_to_subject(role: str) -> bool:
     """Whether accounts of ``role`` belong to one subject (and must name it)."""
     return role in SUBJECT_BOUND

@@ -9,7 +9,8 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
 from credit.accounts.demo import DEMO_ACTOR, DEMO_PASSWORD
-from credit.accounts.models import INSPECTOR, PUBLISHER, User
+from credit.accounts.authz import INSPECTION_PUBLISH, users_holding
+from credit.accounts.models import INSPECTOR, User
 from credit.accounts.services import create_user, find_user
 from credit.audit.actor import Actor
 from credit.catalog.loader import Catalog
@@ -32,9 +33,10 @@ def load_demo_plans(session: Session, catalog: Catalog, now: dt.datetime, rng: r
         if find_user(session, username) is None:
             create_user(session, username, DEMO_PASSWORD, INSPECTOR, DEMO_ACTOR, now, display_name=label)
     drafter = find_user(session, "inspector1")
-    publisher = session.exec(select(User).where(User.role == PUBLISHER).order_by(User.id)).first()
-    if drafter is None or publisher is None:
+    publishers = users_holding(session, INSPECTION_PUBLISH)
+    if drafter is None or not publishers:
         return None
+    publisher = publishers[0]
     today = now.astimezone(LOCAL_TZ).date()
     inspector2 = find_user(session, "inspector2")
     first_firm = session.exec(select(Subject).where(Subject.kind == "firm").order_by(Subject.id)).first()

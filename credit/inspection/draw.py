@@ -26,7 +26,8 @@ from fractions import Fraction
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from credit.accounts.models import INSPECTOR, User
+from credit.accounts.authz import INSPECTION_RESULT, users_holding
+from credit.accounts.models import User
 from credit.audit.services import canonical_json
 from credit.catalog.loader import Catalog, CatalogVersionSpec
 from credit.clock import LOCAL_TZ
@@ -160,7 +161,8 @@ def declared_conflicts(session: Session, inspector_ids: list[int], until: dt.dat
 
 
 def enabled_inspectors(session: Session) -> list[User]:
-    return list(session.exec(select(User).where(User.role == INSPECTOR, User.is_active).order_by(User.id)))
+    """The enabled accounts that may be sent on a check (those who enter its result)."""
+    return users_holding(session, INSPECTION_RESULT)
 
 
 def drawn_this_year(session: Session, period: Period) -> set[int]:

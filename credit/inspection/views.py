@@ -68,8 +68,10 @@ def new():
 
 
 def _render_plan(plan: InspectionPlan, status: int = 200):
+    version = current().catalog.version(plan.catalog_version)
+    tiers = {t.tier: t.label for t in version.tiers} if version else {}
     return render_template("inspection/show.html", plan=plan, rows=plan_rows(db(), plan.id), form=ActionForm(),
-                           user_id=current_user.id), status
+                           tiers=tiers), status
 
 
 @bp.route("/inspections/plans/<int:plan_id>")
