@@ -3,8 +3,8 @@
 For a period (a year ``2026`` or a quarter ``2026Q4``) the subjects are drawn at random within each
 tier of the catalog in force, at the tier's yearly inspection share (rules/catalog ``tiers``) times
 the part of the year the period covers, rounded up; a quarter draws first among the subjects of its
-tier not yet drawn in an approved or published plan of the same year, so nobody is drawn twice while
-others wait; every subject of the key-supervision tier (the tier of the listed grade, D) is drawn in
+tier not yet drawn in an approved or published plan for an earlier period of the same year, so nobody is drawn
+twice while others wait; every subject of the key-supervision tier (the tier of the listed grade, D) is drawn in
 every plan (DESIGN section 5). Each check then gets two enabled inspectors at random, never one
 involved with the subject (a record against it in the last three years, a case of it, through
 ``involvements``) or who declared a conflict with it, with loads that differ by at most one check.
@@ -165,13 +165,17 @@ def enabled_inspectors(session: Session) -> list[User]:
     return users_holding(session, INSPECTION_RESULT)
 
 
-def drawn_this_year(session: Session, period: Period) -> set[int]:
-    """Subjects drawn in an approved or published plan of another period of the same year."""
-    year = str(period.first.year)
-    plans = select(InspectionPlan.id).where(
-        InspectionPlan.status.in_(DRAWN_STATUSES), InspectionPlan.period.startswith(year),
-        InspectionPlan.period != str(period))
-    return set(session.exec(select(InspectionCheck.subject_id).where(InspectionCheck.plan_id.in_(plans))))
+def drawn_this_year(session: Session, period: Period, as_of: dt.date) -> set[int]:
+    """Subjects drawn in the plans of the same year for earlier periods that were approved (or
+    published) by the end of ``as_of``: what a later plan or approval does never changes the
+    inputs of this draw, so it can be reproduced."""
+    plans = session.exec(select(InspectionPlan.id, InspectionPlan.period).where(
+        InspectionPlan.status.in_(DRAWN_STATUSES), InspectionPlan.period.startswith(str(period.first.year)),
+        InspectionPlan.approved_at < end_of(as_of))).all()
+    earlier = [plan_id for plan_id, text in plans if Period.parse(text).first < period.first]
+    if not earlier:
+        return set()
+    return set(session.exec(select(InspectionCheck.subject_id).where(InspectionCheck.plan_id.in_(earlier))))
 
 
 def _wanted(population: int, share: float, period: Period) -> int:
@@ -277,7 +281,7 @@ def draw(session: Session, catalog: Catalog, items: InspectionItems, period: Per
     """
     version = catalog.in_force(as_of)
     pool = candidates(session, version, as_of)
-    drawn = drawn_this_year(session, period)
+    drawn = drawn_this_year(session, period, as_of)
     users = enabled_inspectors(session)
     inspector_ids = [u.id for u in users]
     excluded = (involvements(session, inspector_ids, add_years(as_of, -INVOLVEMENT_YEARS), as_of)

@@ -76,16 +76,22 @@ def test_a_quarter_draws_nobody_twice_in_a_year_while_others_of_the_tier_wait(se
                                                                                inspectors, items, make_user):
     made = graded({"C": 3, "D": 1})  # 30 % of 3 a quarter: one C subject each quarter
     drafter, publisher = inspectors(4)[0], make_user("publisher")
-    seen = []
+    seen, plans = [], []
     for quarter in ("2026Q1", "2026Q2", "2026Q3", "2026Q4"):
         plan = draft_plan(session, ctx.catalog, items, quarter, 1, clock.today(), actor(drafter), clock.now())
         for action in ("approve", "publish"):
             move_plan(session, plan.id, action, actor(publisher), clock.now())
+        plans.append(plan)
         seen.append([c.subject_id for c in session.exec(select(InspectionCheck).where(
             InspectionCheck.plan_id == plan.id, InspectionCheck.tier == "watch"))])
     assert all(len(ids) == 1 for ids in seen)
     assert sorted(ids[0] for ids in seen[:3]) == sorted(s.id for s in made["C"])  # each one before any again
     assert seen[3][0] in {s.id for s in made["C"]}
+    # Later plans do not change an earlier plan's inputs: each is reproduced from its seed as stored.
+    for plan, watched in zip(plans, seen):
+        again = _plan(session, ctx, items, plan.period, plan.seed, plan.as_of)
+        assert again.fingerprint == plan.fingerprint
+        assert [c.subject.id for c in again.checks if c.subject.tier == "watch"] == watched
 
 
 def test_no_inspector_involved_with_or_conflicted_with_the_subject_and_loads_even(
