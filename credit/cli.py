@@ -80,10 +80,11 @@ def _register() -> None:
     from credit.catalog.cli import rules_group
     from credit.demo import demo_command
     from credit.exchange.cli import assess_command, export_group, import_group
+    from credit.inspection.cli import inspection_group
     from credit.scheduler.cli import jobs_group, scheduler_command
 
     for command in (rules_group, audit_group, users_group, serve, import_group, export_group, assess_command,
-                    demo_command, scheduler_command, jobs_group):
+                    demo_command, scheduler_command, jobs_group, inspection_group):
         main.add_command(command)
 
 

@@ -82,3 +82,11 @@ class ProposedPenalty:
     rule_code: str
     penalty_kind: str
     amount: Decimal | None
+
+inspection_involvements = _signals.signal("inspection-involvements", doc="""
+Sent by the random inspection draw with the session as sender, ``inspector_ids`` (the enabled
+inspectors), ``since`` and ``until`` (dates). A receiver returns the (inspector id, subject id)
+pairs where the inspector was involved with the subject in that time beyond the records the draw
+reads itself (e.g. the cases package: handled a case of it), or None; such an inspector is never
+sent to inspect that subject.
+""")

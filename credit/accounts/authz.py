@@ -25,7 +25,7 @@ from flask import Flask, abort, current_app, flash, jsonify, redirect, request, 
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user
 
-from credit.accounts.models import ADMIN, FIRM, INSPECTOR, PUBLISHER, REVIEWER, ROLES
+from credit.accounts.models import ADMIN, FIRM, INSPECTOR, PUBLISHER, REVIEWER, ROLES, User
 from credit.context import db
 from credit.subjects.models import Subject
 from credit.records.models import Evidence, Record
@@ -55,6 +55,11 @@ class Rule:
     check: Callable[[Any, Any], bool] | None = None
 
 
+def _assigned_to_check(user, check) -> bool:
+    # A check's result is entered by one of the two inspectors the draw sent.
+    return user.id in check.inspector_ids
+
+
 def _not_own_draft(user, record: Record) -> bool:
     # Four eyes (DESIGN section 4): a draft is confirmed by a reviewer who did not record it.
     return not (record.status == "draft" and record.recorded_by_id == user.id)
@@ -74,6 +79,11 @@ RECORD_CONFIRM = "record.confirm"
 EVIDENCE_VIEW = "evidence.view"
 NOTICE_VIEW = "notice.view"
 USER_ADMIN = "user.admin"
+INSPECTION_VIEW = "inspection.view"
+INSPECTION_DRAFT = "inspection.draft"
+INSPECTION_PUBLISH = "inspection.publish"
+INSPECTION_RESULT = "inspection.result"
+INSPECTION_CONFLICT = "inspection.conflict"
 
 RULES: dict[str, Rule] = {
     SIGNED_IN: Rule(EVERYONE),
@@ -94,6 +104,13 @@ RULES: dict[str, Rule] = {
     NOTICE_VIEW: Rule(EVERYONE),
     # Accounts: unlock, and the user administration pages.
     USER_ADMIN: Rule(frozenset({ADMIN})),
+    # Random inspection plans (双随机、一公开): staff see the plans with their internal fields, the
+    # public the published ones (/inspections); a publisher approves and publishes (DESIGN section 2).
+    INSPECTION_VIEW: Rule(STAFF),
+    INSPECTION_DRAFT: Rule(frozenset({INSPECTOR, PUBLISHER, ADMIN})),
+    INSPECTION_PUBLISH: Rule(frozenset({PUBLISHER})),
+    INSPECTION_RESULT: Rule(frozenset({INSPECTOR}), _assigned_to_check),
+    INSPECTION_CONFLICT: Rule(frozenset({INSPECTOR})),
 }
 
 login_manager = LoginManager()
@@ -170,6 +187,14 @@ def subject_scope(user) -> SubjectScope:
     if user.role in SUBJECT_BOUND:
         return SubjectScope(False, user.subject_id)
     return SubjectScope(True)
+
+
+def users_holding(session, permission: str) -> list[User]:
+    """The enabled users whose role holds ``permission``, by id (e.g. the inspectors a draw may send)."""
+    from sqlmodel import select
+
+    return list(session.exec(select(User).where(User.role.in_(_rule(permission).roles), User.is_active)
+                             .order_by(User.id)))
 
 
 def is_bound_to_subject(role: str) -> bool:

@@ -19,7 +19,9 @@ NAV = [
     ("notices.index", _l("Notices")),
     ("audit.events", _l("Audit log")),
     ("scheduler.index", _l("Scheduled jobs")),
+    ("inspection.index", _l("Inspection plans")),
     ("verify.lookup", _l("Verify a notice")),
+    ("inspection.public_index", _l("Random inspections")),
 ]
 
 SHORTCUTS = [
@@ -28,6 +30,7 @@ SHORTCUTS = [
     ("records.review", _l("Review recorded violations")),
     ("audit.events", _l("Browse and verify the audit log")),
     ("notices.index", _l("Browse and download notices")),
+    ("inspection.index", _l("Draw, approve and publish random inspection plans")),
 ]
 
 

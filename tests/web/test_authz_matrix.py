@@ -63,12 +63,24 @@ EXPECTED: dict[str, str | frozenset[str]] = {
     "verify.lookup": PUBLIC,
     "verify.show": PUBLIC,
     "scheduler.index": frozenset({"admin"}),
+    # random inspection plans: published ones for everybody, the rest for staff
+    "inspection.public_index": PUBLIC,
+    "inspection.public_plan": PUBLIC,
+    "inspection.index": STAFF,
+    "inspection.show": STAFF,
+    "inspection.stats": STAFF,
+    "inspection.new": frozenset({"inspector", "publisher", "admin"}),
+    "inspection.withdraw": frozenset({"inspector", "publisher", "admin"}),
+    "inspection.decide": frozenset({"publisher"}),
+    "inspection.result": frozenset({"inspector"}),  # only the check's two inspectors (tests/inspection)
+    "inspection.conflict": frozenset({"inspector"}),
 }
 
 URL_VALUES = {
     "web.set_language": {"code": "en"},
     "subjects.export": {"fmt": "csv"},
     "records.decide": {"action": "confirm"},
+    "inspection.decide": {"action": "approve"},
 }
 
 WHO = ("anonymous", *ROLES)
