@@ -72,6 +72,12 @@ RECORD_DECIDE = "record.decide"
 RECORD_CONFIRM = "record.confirm"
 EVIDENCE_VIEW = "evidence.view"
 NOTICE_VIEW = "notice.view"
+FIRM_PORTAL = "firm.portal"
+APPLICATION_SUBMIT = "application.submit"
+APPLICATION_VIEW = "application.view"
+APPLICATION_DECIDE = "application.decide"
+ACTIVATION_ISSUE = "activation.issue"
+USERS_MANAGE = "users.manage"
 
 RULES: dict[str, Rule] = {
     SIGNED_IN: Rule(EVERYONE),
@@ -90,6 +96,14 @@ RULES: dict[str, Rule] = {
     RECORD_CONFIRM: Rule(frozenset({REVIEWER}), _not_own_draft),
     EVIDENCE_VIEW: Rule(EVERYONE),
     NOTICE_VIEW: Rule(EVERYONE),
+    # The firm's own credit page, and the objections and repairs it applies for (DESIGN 7).
+    FIRM_PORTAL: Rule(SUBJECT_BOUND),
+    APPLICATION_SUBMIT: Rule(SUBJECT_BOUND),
+    APPLICATION_VIEW: Rule(EVERYONE),
+    APPLICATION_DECIDE: Rule(frozenset({REVIEWER})),
+    # Activation codes let a firm open its account; staff who register subjects hand them out.
+    ACTIVATION_ISSUE: Rule(frozenset({INSPECTOR, ADMIN})),
+    USERS_MANAGE: Rule(frozenset({ADMIN})),
 }
 
 login_manager = LoginManager()
@@ -166,6 +180,11 @@ def subject_scope(user) -> SubjectScope:
     if user.role in SUBJECT_BOUND:
         return SubjectScope(False, user.subject_id)
     return SubjectScope(True)
+
+
+def staff_role_choices() -> list[tuple[str, str]]:
+    """(role, label) of the roles an admin gives staff accounts, in the order of ROLES."""
+    return [(role, ROLE_LABELS[role]) for role in ROLES if role in STAFF]
 
 
 def is_bound_to_subject(role: str) -> bool:

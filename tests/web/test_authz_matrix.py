@@ -60,12 +60,33 @@ EXPECTED: dict[str, str | frozenset[str]] = {
     "verify.lookup": PUBLIC,
     "verify.show": PUBLIC,
     "scheduler.index": frozenset({"admin"}),
+    # the firm's own pages, objections and repairs
+    "portal.credit": frozenset({"firm"}),
+    "portal.credit_report": frozenset({"firm"}),
+    "applications.new": frozenset({"firm"}),  # on its own records only (OBJECT_ROUTES)
+    "applications.show": ANY_USER,
+    "applications.download": ANY_USER,
+    "applications.decide": frozenset({"reviewer"}),
+    "applications.review": frozenset({"reviewer"}),
+    # firm accounts, the public query, user administration
+    "activation.activate": PUBLIC,
+    "activation.issue": EDITORS,
+    "query.search": PUBLIC,
+    "users.index": frozenset({"admin"}),
+    "users.new": frozenset({"admin"}),
+    "users.show": frozenset({"admin"}),
+    "users.set_role": frozenset({"admin"}),
+    "users.password": frozenset({"admin"}),
+    "users.act": frozenset({"admin"}),
+    "users.change_password": ANY_USER,
 }
 
 URL_VALUES = {
     "web.set_language": {"code": "en"},
     "subjects.export": {"fmt": "csv"},
     "records.decide": {"action": "confirm"},
+    "applications.new": {"kind": "objection"},
+    "users.act": {"action": "unlock"},
 }
 
 WHO = ("anonymous", *ROLES)

@@ -1,0 +1,146 @@
+"""User administration for admins (/admin/users), the password change every user can reach, and
+the two checks on each request that these need: a session of an older generation (ended by an
+admin) is logged out, and a user who must change the password is led to that page first."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, logout_user, user_logged_in
+
+from credit.accounts.admin import (
+    UserRow, change_own_password, change_role, create_staff, is_locked, reset_password, search_users, set_active,
+)
+from credit.accounts.authz import SIGNED_IN, USERS_MANAGE, is_static_endpoint, require, requires
+from credit.accounts.forms import ChangePasswordForm, NewUserForm, ResetPasswordForm, RoleForm, UserSearchForm
+from credit.accounts.models import User
+from credit.accounts.services import end_sessions, unlock
+from credit.audit.actor import Actor
+from credit.context import current, db
+from credit.web.forms import submit
+
+bp = Blueprint("users", __name__)
+GENERATION_KEY = "_generation"
+# What a user who must change the password may still open.
+OPEN_WHILE_CHANGING = {"users.change_password", "accounts.logout", "web.set_language"}
+
+
+@user_logged_in.connect
+def _stamp_generation(_app, user, **_extra):
+    session[GENERATION_KEY] = user.session_generation
+
+
+@bp.before_app_request
+def _check_session():
+    if request.endpoint is None or is_static_endpoint(request.endpoint) or not current_user.is_authenticated:
+        return None
+    if session.get(GENERATION_KEY, 0) != current_user.session_generation:
+        logout_user()
+        session.clear()
+        return redirect(url_for("accounts.login"))
+    if current_user.must_change_password and request.endpoint not in OPEN_WHILE_CHANGING:
+        flash(_("Please choose a new password before you go on."), "info")
+        return redirect(url_for("users.change_password"))
+    return None
+
+
+def _actor() -> Actor:
+    return Actor.of(current_user)
+
+
+@bp.app_context_processor
+def _helpers():
+    return {"is_locked": lambda user: is_locked(user, current().clock.now())}
+
+
+@bp.route("/admin/users/")
+@requires(USERS_MANAGE)
+def index():
+    form = UserSearchForm(request.args)
+    form.validate()
+    page = search_users(db(), form.q.data or "", request.args.get("page", 1, type=int))
+    return render_template("accounts/users.html", form=form, page=page, filters={"q": form.q.data} if form.q.data else {})
+
+
+@bp.route("/admin/users/new", methods=["GET", "POST"])
+@requires(USERS_MANAGE)
+def new():
+    form = NewUserForm()
+    user, status = submit(form, lambda: create_staff(db(), form.username.data, form.display_name.data,
+                                                     form.data["role"], form.password.data, _actor(),
+                                                     current().clock.now()))
+    if user:
+        flash(_("Created the account %(username)s.", username=user.username), "success")
+        return redirect(url_for("users.show", user_id=user.id))
+    return render_template("accounts/user_new.html", form=form), status
+
+
+def _render_user(user: User, status: int = 200, **forms):
+    return render_template("accounts/user.html", row=UserRow(user, None), user=user,
+                           role_form=forms.get("role_form") or RoleForm(obj=user),
+                           password_form=forms.get("password_form") or ResetPasswordForm()), status
+
+
+def _user(user_id: int) -> User:
+    return require(USERS_MANAGE, db().get(User, user_id))
+
+
+@bp.route("/admin/users/<int:user_id>")
+@requires(USERS_MANAGE)
+def show(user_id: int):
+    return _render_user(_user(user_id))
+
+
+@bp.route("/admin/users/<int:user_id>/role", methods=["POST"])
+@requires(USERS_MANAGE)
+def set_role(user_id: int):
+    user = _user(user_id)
+    form = RoleForm()
+    done, status = submit(form, lambda: change_role(db(), user, form.data["role"], _actor(), current().clock.now()))
+    if done:
+        flash(_("Saved the changes."), "success")
+        return redirect(url_for("users.show", user_id=user_id))
+    return _render_user(_user(user_id), status, role_form=form)
+
+
+@bp.route("/admin/users/<int:user_id>/password", methods=["POST"])
+@requires(USERS_MANAGE)
+def password(user_id: int):
+    user = _user(user_id)
+    form = ResetPasswordForm()
+    done, status = submit(form, lambda: reset_password(db(), user, form.password.data, _actor(), current().clock.now()))
+    if done:
+        flash(_("The password was reset; the user must change it at the next login."), "success")
+        return redirect(url_for("users.show", user_id=user_id))
+    return _render_user(_user(user_id), status, password_form=form)
+
+
+ACTIONS = {
+    "disable": (lambda s, u, a, now: set_active(s, u, False, a, now), _l("The account was disabled.")),
+    "enable": (lambda s, u, a, now: set_active(s, u, True, a, now), _l("The account was enabled.")),
+    "unlock": (unlock, _l("The account was unlocked.")),
+    "end-sessions": (end_sessions, _l("Every session of the account was ended.")),
+}
+
+
+@bp.route("/admin/users/<int:user_id>/<any(disable, enable, unlock, 'end-sessions'):action>", methods=["POST"])
+@requires(USERS_MANAGE)
+def act(user_id: int, action: str):
+    # The CSRF token is checked for every POST (CSRFProtect); a refusal is the error page with its reason.
+    run, message = ACTIONS[action]
+    run(db(), _user(user_id), _actor(), current().clock.now())
+    db().commit()
+    flash(message, "success")
+    return redirect(url_for("users.show", user_id=user_id))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@requires(SIGNED_IN)
+def change_password():
+    form = ChangePasswordForm()
+    done, status = submit(form, lambda: change_own_password(db(), current_user, form.current.data, form.password.data,
+                                                            current().clock.now()))
+    if done:
+        flash(_("Your password was changed."), "success")
+        return redirect(url_for("web.home"))
+    return render_template("accounts/change_password.html", form=form), status
