@@ -8,5 +8,5 @@ from credit.scheduler.models import JobRun  # noqa: F401
 from credit.scoring.models import Assessment  # noqa: F401
 from credit.subjects.models import Subject  # noqa: F401
 from credit.records.models import Evidence, Record, RecordEvent  # noqa: F401
-from credit.accounts.models import ActivationCode, ActivationThrottle  # noqa: F401
+from credit.activation.models import ActivationCode, ActivationThrottle  # noqa: F401
 from credit.applications.models import Application, Attachment  # noqa: F401

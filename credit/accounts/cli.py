@@ -7,7 +7,7 @@ import click
 from flask.cli import ScriptInfo, pass_script_info, with_appcontext
 from flask_babel import lazy_gettext as _l
 
-from credit.accounts.admin import all_users
+from credit.users.services import all_users
 from credit.accounts.authz import ROLE_LABELS
 from credit.accounts.models import ROLES
 from credit.accounts.services import create_user, disable_user

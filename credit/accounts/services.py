@@ -156,7 +156,7 @@ def record_logout(session: Session, user: User, now: dt.datetime) -> None:
 
 def end_sessions(session: Session, user: User, actor: Actor, now: dt.datetime) -> None:
     """End every session of ``user`` at once: a cookie of an older session generation is refused
-    on its next request (``credit.accounts.admin_views``)."""
+    on its next request (``credit.users.views``)."""
     table = User.__table__
     generation = session.execute(sa.update(table).where(table.c.id == user.id)
                                  .values(session_generation=table.c.session_generation + 1)

@@ -37,8 +37,8 @@ def _blueprints() -> list:
     from credit.web.views import bp as web_bp
     from credit.applications.views import bp as applications_bp
     from credit.portal.views import bp as portal_bp
-    from credit.accounts.activation_views import bp as activation_bp
-    from credit.accounts.admin_views import bp as users_bp
+    from credit.activation.views import bp as activation_bp
+    from credit.users.views import bp as users_bp
     from credit.query.views import bp as query_bp
 
     return [web_bp, auth_bp, audit_bp, subjects_bp, records_bp, notices_bp, verify_bp, jobs_bp, applications_bp,

@@ -16,7 +16,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
-from credit.accounts.models import FIRM, ActivationCode, ActivationThrottle, User
+from credit.accounts.models import FIRM, User
+from credit.activation.models import ActivationCode, ActivationThrottle
 from credit.accounts.services import _aware, create_user
 from credit.audit.actor import Actor
 from credit.audit.services import record_event

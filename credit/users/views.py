@@ -8,11 +8,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user, user_logged_in
 
-from credit.accounts.admin import (
+from credit.users.services import (
     UserRow, change_own_password, change_role, create_staff, is_locked, reset_password, search_users, set_active,
 )
 from credit.accounts.authz import SIGNED_IN, USERS_MANAGE, is_static_endpoint, require, requires
-from credit.accounts.forms import ChangePasswordForm, NewUserForm, ResetPasswordForm, RoleForm, UserSearchForm
+from credit.users.forms import ChangePasswordForm, NewUserForm, ResetPasswordForm, RoleForm, UserSearchForm
 from credit.accounts.models import User
 from credit.accounts.services import end_sessions, unlock
 from credit.audit.actor import Actor
@@ -59,7 +59,7 @@ def index():
     form = UserSearchForm(request.args)
     form.validate()
     page = search_users(db(), form.q.data or "", request.args.get("page", 1, type=int))
-    return render_template("accounts/users.html", form=form, page=page, filters={"q": form.q.data} if form.q.data else {})
+    return render_template("users/index.html", form=form, page=page, filters={"q": form.q.data} if form.q.data else {})
 
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])
@@ -72,11 +72,11 @@ def new():
     if user:
         flash(_("Created the account %(username)s.", username=user.username), "success")
         return redirect(url_for("users.show", user_id=user.id))
-    return render_template("accounts/user_new.html", form=form), status
+    return render_template("users/new.html", form=form), status
 
 
 def _render_user(user: User, status: int = 200, **forms):
-    return render_template("accounts/user.html", row=UserRow(user, None), user=user,
+    return render_template("users/show.html", row=UserRow(user, None), user=user,
                            role_form=forms.get("role_form") or RoleForm(obj=user),
                            password_form=forms.get("password_form") or ResetPasswordForm()), status
 
@@ -143,4 +143,4 @@ def change_password():
     if done:
         flash(_("Your password was changed."), "success")
         return redirect(url_for("web.home"))
-    return render_template("accounts/change_password.html", form=form), status
+    return render_template("users/change_password.html", form=form), status
