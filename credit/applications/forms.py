@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import BooleanField, RadioField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from credit.records.forms import ACCEPT
@@ -22,7 +23,7 @@ class RepairForm(ObjectionForm):
 
 
 class DecideForm(FlaskForm):
-    decision = RadioField(_l("Decision"), choices=[("grant", _l("Grant (uphold)")), ("refuse", _l("Refuse"))],
+    decision = RadioField(_l("Decision"), choices=[SelectChoice("grant", _l("Grant (uphold)")), SelectChoice("refuse", _l("Refuse"))],
                           validators=[DataRequired(_l("Please choose a decision."))])
     reasons = TextAreaField(_l("Reasons"), validators=[DataRequired(_l("Please give the reasons.")), Length(max=10000)],
                             render_kw={"rows": 4})
