@@ -7,7 +7,6 @@ gets 429 with a page that says, in its language, how long to wait.
 """
 from __future__ import annotations
 
-import math
 import time
 
 from flask import Flask, current_app, render_template, request
@@ -16,7 +15,8 @@ from flask_limiter import Limiter
 from flask_limiter.errors import RateLimitExceeded
 from flask_limiter.util import get_remote_address
 
-limiter = Limiter(get_remote_address, storage_uri="memory://", headers_enabled=True)
+# Retry-After is set by the 429 page itself, from the same figure it shows.
+limiter = Limiter(get_remote_address, storage_uri="memory://")
 
 
 def public_query_limit() -> str:
@@ -26,7 +26,7 @@ def public_query_limit() -> str:
 def wait_seconds() -> int:
     """Seconds until the breached limit of this request lets the client in again (at least 1)."""
     current = limiter.current_limit
-    return max(1, math.ceil(current.reset_at - time.time())) if current else 60
+    return max(1, int(current.reset_at - time.time())) if current else 60
 
 
 def _too_many(err: RateLimitExceeded):
