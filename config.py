@@ -72,6 +72,9 @@ class Config:
         self.BABEL_DEFAULT_LOCALE = "zh_CN"
         self.BABEL_DEFAULT_TIMEZONE = TIMEZONE
         self.BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_ROOT / "credit" / "translations")
+        # The public query's limit per client address (Flask-Limiter syntax); RATELIMIT_ENABLED off disables.
+        self.RATELIMIT_PUBLIC_QUERY = os.environ.get("CREDIT_QUERY_RATE_LIMIT", "30 per minute")
+        self.RATELIMIT_ENABLED = os.environ.get("CREDIT_RATE_LIMITS", "1") == "1"
         self.TESTING = False
         for key, value in overrides.items():
             setattr(self, key, value)

@@ -9,3 +9,5 @@ from credit.scoring.models import Assessment  # noqa: F401
 from credit.subjects.models import Subject  # noqa: F401
 from credit.records.models import Evidence, Record, RecordEvent  # noqa: F401
 from credit.inspection.models import InspectionCheck, InspectionPlan, InspectorConflict  # noqa: F401
+from credit.activation.models import ActivationCode, ActivationThrottle  # noqa: F401
+from credit.applications.models import Application, Attachment  # noqa: F401

@@ -73,6 +73,13 @@ package: the listing decision for a procedure opened at the prior notice) and re
 one-line summary or None.
 """)
 
+grade_notice_activation = _signals.signal("grade-notice-activation", doc="""
+Sent while a grade notice (信用等级告知书) is composed, with the session as sender and
+``subject_id``, ``now`` and ``actor``. A receiver returns a ``credit.notices.kinds.Activation``
+(an account activation code and its expiry, for a subject without a firm account) for the
+notice to print, or None.
+""")
+
 
 @dataclass(frozen=True)
 class ProposedPenalty:

@@ -77,6 +77,7 @@ def app_config(database_url, tmp_path) -> Config:
         TESTING=True,
         STORAGE_DIR=tmp_path / "files",
         SECRET_KEY="test-secret",
+        RATELIMIT_ENABLED=False,  # tests/query/test_rate_limit.py turns the limit on
     )
 
 

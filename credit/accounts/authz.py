@@ -84,6 +84,11 @@ INSPECTION_DRAFT = "inspection.draft"
 INSPECTION_PUBLISH = "inspection.publish"
 INSPECTION_RESULT = "inspection.result"
 INSPECTION_CONFLICT = "inspection.conflict"
+FIRM_PORTAL = "firm.portal"
+APPLICATION_SUBMIT = "application.submit"
+APPLICATION_VIEW = "application.view"
+APPLICATION_DECIDE = "application.decide"
+ACTIVATION_ISSUE = "activation.issue"
 
 RULES: dict[str, Rule] = {
     SIGNED_IN: Rule(EVERYONE),
@@ -111,6 +116,13 @@ RULES: dict[str, Rule] = {
     INSPECTION_PUBLISH: Rule(frozenset({PUBLISHER})),
     INSPECTION_RESULT: Rule(frozenset({INSPECTOR}), _assigned_to_check),
     INSPECTION_CONFLICT: Rule(frozenset({INSPECTOR})),
+    # The firm's own credit page, and the objections and repairs it applies for (DESIGN 7).
+    FIRM_PORTAL: Rule(SUBJECT_BOUND),
+    APPLICATION_SUBMIT: Rule(SUBJECT_BOUND),
+    APPLICATION_VIEW: Rule(EVERYONE),
+    APPLICATION_DECIDE: Rule(frozenset({REVIEWER})),
+    # Activation codes let a firm open its account; staff who register subjects hand them out.
+    ACTIVATION_ISSUE: Rule(frozenset({INSPECTOR, ADMIN})),
 }
 
 login_manager = LoginManager()
@@ -195,6 +207,9 @@ def users_holding(session, permission: str) -> list[User]:
 
     return list(session.exec(select(User).where(User.role.in_(_rule(permission).roles), User.is_active)
                              .order_by(User.id)))
+def staff_role_choices() -> list[tuple[str, str]]:
+    """(role, label) of the roles an admin gives staff accounts, in the order of ROLES."""
+    return [(role, ROLE_LABELS[role]) for role in ROLES if role in STAFF]
 
 
 def is_bound_to_subject(role: str) -> bool:

@@ -1,10 +1,13 @@
-"""`credit users create|disable|unlock|set-password` and `credit serve`."""
+"""`credit users create|disable|list|unlock|set-password` and `credit serve`."""
 from __future__ import annotations
+
+import json
 
 import click
 from flask.cli import ScriptInfo, pass_script_info, with_appcontext
 from flask_babel import lazy_gettext as _l
 
+from credit.users.services import all_users
 from credit.accounts.authz import ROLE_LABELS
 from credit.accounts.models import ROLES
 from credit.accounts.services import create_user, disable_user, set_password, unlock_user
@@ -78,6 +81,22 @@ def set_password_command(username: str, password: str) -> None:
     set_password(session, username, password, CLI_ACTOR, current().clock.now())
     session.commit()
     click.echo(bilingual(_l("new password set for %(username)s; their sessions ended", username=username)))
+
+
+@users_group.command("list")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--search", default="", help="用户名或姓名包含 / part of the username or name")
+@with_appcontext
+def list_users(fmt: str, search: str) -> None:
+    now = current().clock.now()
+    data = [r.as_dict() for r in all_users(db(), now, search)]
+    if fmt == "json":
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{'username':<24}{'role':<12}{'active':<8}{'locked':<8}{'subject':<20}display name")
+    for d in data:
+        click.echo(f"{d['username']:<24}{d['role']:<12}{'yes' if d['active'] else 'no':<8}"
+                   f"{'yes' if d['locked'] else 'no':<8}{d['subject_uscc'] or '-':<20}{d['display_name']}")
 
 
 @click.command("serve")

@@ -12,3 +12,4 @@ class LoginForm(FlaskForm):
                            render_kw={"autocomplete": "username", "autofocus": True})
     password = PasswordField(_l("Password"), validators=[DataRequired(_l("Please enter your password."))],
                              render_kw={"autocomplete": "current-password"})
+

@@ -22,6 +22,9 @@ class User(SQLModel, table=True):
     # A firm user sees only this subject's data.
     subject_id: Optional[int] = Field(default=None, foreign_key="subject.id")
     is_active: bool = Field(default=True, sa_column=sa.Column(sa.Boolean, nullable=False))
+    # Set when an admin resets the password: every page leads to the password change until done.
+    must_change_password: bool = Field(default=False, sa_column=sa.Column(sa.Boolean, nullable=False,
+                                                                          server_default=sa.false()))
     created_at: dt.datetime = Field(sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False))
 
     # Flask-Login's user protocol (UserMixin would shadow the is_active column with a property).

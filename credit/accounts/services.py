@@ -200,7 +200,8 @@ def _open(now: dt.datetime):
     return sa.or_(table.c.locked_until.is_(None), table.c.locked_until <= now)
 
 
-def _locked_until(session: Session, name: str, now: dt.datetime) -> dt.datetime | None:
+def locked_until(session: Session, name: str, now: dt.datetime) -> dt.datetime | None:
+    """When the lock on ``name`` ends, or None when it is not locked now."""
     table = LoginThrottle.__table__
     until = session.execute(select(table.c.locked_until).where(table.c.username == name)).scalar()
     return _aware(until) if until is not None and _aware(until) > now else None
@@ -249,7 +250,7 @@ def authenticate(session: Session, username: str, password: str, now: dt.datetim
                      data=data, now=now)
         return err
 
-    if countable and (until := _locked_until(session, name, now)):  # a locked name costs no hashing
+    if countable and (until := locked_until(session, name, now)):  # a locked name costs no hashing
         raise refused("auth.login_refused_locked", {}, _locked(until))
     right = check_password_hash(user.password_hash if user else _decoy_hash(), password or "") and user is not None
     if not countable:
@@ -260,9 +261,17 @@ def authenticate(session: Session, username: str, password: str, now: dt.datetim
         return user
     counted = None if right else _count_failure(session, name, now)
     if counted is None:  # locked by another guess while this one was checked
-        raise refused("auth.login_refused_locked", {}, _locked(_locked_until(session, name, now) or now + LOCK_PERIOD))
+        raise refused("auth.login_refused_locked", {}, _locked(locked_until(session, name, now) or now + LOCK_PERIOD))
     failures, until = counted
     data = {"failures": failures} if user else {"failures": failures, "reason": "unknown or disabled user"}
     if until is not None:
         raise refused("auth.lockout", data, _locked(until))
     raise refused("auth.login_failed", data, LoginRefused(*WRONG_LOGIN))
+
+
+def end_sessions(session: Session, user: User, actor: Actor, now: dt.datetime) -> int:
+    """End every session of ``user`` at once (an admin's action); returns how many were open."""
+    ended = end_user_sessions(session, user.id, now, "administrator")
+    record_event(session, actor=actor.name, action="user.end_sessions", object_type="user", object_id=user.id,
+                 data={"username": user.username, "sessions_ended": ended}, now=now)
+    return ended

@@ -3,17 +3,15 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from credit.accounts.authz import SIGNED_IN, USER_ADMIN, public, requires
 from credit.accounts.forms import LoginForm
-from credit.accounts.models import User
-from credit.accounts.services import LoginRefused, authenticate, locked_users, unlock_user
+from credit.accounts.services import LoginRefused, authenticate, locked_users
 from credit.accounts.sessions import start_session
 from credit.accounts.web import sign_in, sign_out
-from credit.audit.actor import Actor
 from credit.context import current, db
 from credit.web.i18n import domain_message
 
@@ -69,14 +67,3 @@ def logout():
 def locked_accounts():
     return render_template("accounts/locked.html", locked=locked_users(db(), current().clock.now()))
 
-
-@bp.route("/admin/users/<int:user_id>/unlock", methods=["POST"])
-@requires(USER_ADMIN)
-def unlock(user_id: int):
-    user = db().get(User, user_id) or abort(404)
-    if unlock_user(db(), user.username, Actor.of(current_user), current().clock.now()):
-        db().commit()
-        flash(_("%(name)s is unlocked.", name=user.username), "info")
-    else:
-        flash(_("%(name)s was not locked.", name=user.username), "info")
-    return redirect(url_for("accounts.locked_accounts"))

@@ -61,6 +61,14 @@ def _deadline(day: dt.date, provisional: bool) -> str:
     return text + ("（暂按周末和法定节假日计算，待国务院公布该年节假日安排后确认）" if provisional else "")
 
 
+@dataclass
+class Activation:
+    """A one-time code with which the firm opens its account in the system (printed once)."""
+
+    code: str
+    expires_on: dt.date
+
+
 class Kind:
     """What every kind of document says about itself."""
 
@@ -97,6 +105,7 @@ class GradeChange(Kind):
     catalog_version: str
     records: list[CountedRecord]
     objection_working_days: int
+    activation: Activation | None = None
 
     def blocks(self) -> list[Block]:
         change = (f"信用等级由{self.previous_grade}级调整为{self.grade}级" if self.previous_grade
@@ -117,6 +126,12 @@ class GradeChange(Kind):
             Text(f"你单位如对评价所依据的记录有异议，可自收到本告知书之日起{self.objection_working_days}个工作日内，"
                  "通过本系统或书面向本局提出异议申请，并提供相关证明材料。"
                  "符合条件的，可依法申请信用修复。"),
+        ]
+        if self.activation is not None:
+            blocks.append(Text(f"你单位尚未开通本系统企业账号的，可于{chinese_date(self.activation.expires_on)}前"
+                               f"凭统一社会信用代码和激活码 {self.activation.code} 在本系统“企业账号激活”页面开通，"
+                               "查询本单位信用状况、提出异议和申请信用修复。激活码仅可使用一次，请妥善保管。"))
+        blocks += [
             Text("特此告知。"),
         ]
         return blocks

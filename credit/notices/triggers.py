@@ -29,7 +29,7 @@ from credit.notices.services import NoticeSettings, issue
 from credit.scoring.engine import contributions
 from credit.scoring.models import Assessment
 from credit.scoring.services import reassess
-from credit.signals import monthly_report_sections
+from credit.signals import grade_notice_activation, monthly_report_sections
 from credit.subjects.models import DISTRICTS, SUBJECT_KINDS, Subject
 from credit.records.models import Record
 
@@ -91,14 +91,17 @@ def grade_changes(session: Session, today: dt.date) -> list[tuple[Assessment, st
 
 
 def grade_change_notice(session: Session, settings: NoticeSettings, assessment: Assessment,
-                        previous_grade: str | None, versions: _Versions) -> GradeChange:
+                        previous_grade: str | None, versions: _Versions, now: dt.datetime) -> GradeChange:
     version = versions[assessment.catalog_version]
     tier = version.tier_for(assessment.grade)
+    activation = next((code for _receiver, code in grade_notice_activation.send(
+        session, subject_id=assessment.subject_id, now=now, actor=SCHEDULER) if code), None)
     return GradeChange(
         subject=subject_info(session.get(Subject, assessment.subject_id)), as_of=assessment.as_of,
         previous_grade=previous_grade, grade=assessment.grade, score=assessment.score, tier_label=tier.label,
         measures=tier.measures, catalog_version=version.version,
         records=counted_records(session, assessment, version), objection_working_days=settings.objection_working_days,
+        activation=activation,
     )
 
 
@@ -116,7 +119,7 @@ def issue_grade_change_notices(session: Session, settings: NoticeSettings, now: 
         key = grade_change_key(assessment.subject_id, assessment.as_of, assessment.grade)
         if key in done:
             continue
-        issue(session, settings, grade_change_notice(session, settings, assessment, before, versions), event_key=key,
+        issue(session, settings, grade_change_notice(session, settings, assessment, before, versions, now), event_key=key,
               subject_id=assessment.subject_id, actor=SCHEDULER, now=now)
         issued += 1
     return issued

@@ -136,16 +136,21 @@ def review():
 @requires(EVIDENCE_VIEW)
 def download(evidence_id: int):
     evidence = require(EVIDENCE_VIEW, db().get(Evidence, evidence_id))
-    path = current().files.path(evidence.sha256)
+    return send_stored(evidence.sha256, evidence.content_type, evidence.filename, f"evidence-{evidence.id}")
+
+
+def send_stored(sha256: str, content_type: str, filename: str, fallback_stem: str):
+    """A file of the store as a download (evidence, an application's attachment)."""
+    path = current().files.path(sha256)
     if not path.is_file():
-        current_app.logger.error("evidence %s: file %s is missing", evidence.id, path)
+        current_app.logger.error("%s: file %s is missing", fallback_stem, path)
         abort(404)
-    response = send_file(path, mimetype=evidence.content_type, max_age=0)
+    response = send_file(path, mimetype=content_type, max_age=0)
     # Always an attachment, never shown inline; the name is percent-encoded (RFC 6266) with a plain
     # ASCII fallback, so no client-supplied character reaches the header unescaped.
-    fallback = f"evidence-{evidence.id}{PurePosixPath(evidence.filename).suffix}"
+    fallback = f"{fallback_stem}{PurePosixPath(filename).suffix}"
     response.headers["Content-Disposition"] = (
-        f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(evidence.filename, safe='')}")
+        f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}")
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     return response

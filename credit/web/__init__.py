@@ -9,6 +9,7 @@ from credit.accounts.authz import ROLE_LABELS, init_authz
 from credit.accounts.web import resume_first
 from credit.web.errors import init_errors
 from credit.web.i18n import init_i18n
+from credit.web.limits import init_limits
 from credit.web.nav import SHORTCUTS, nav_items
 
 csrf = CSRFProtect()
@@ -36,8 +37,14 @@ def _blueprints() -> list:
     from credit.subjects.views import bp as subjects_bp
     from credit.records.views import bp as records_bp
     from credit.web.views import bp as web_bp
+    from credit.applications.views import bp as applications_bp
+    from credit.portal.views import bp as portal_bp
+    from credit.activation.views import bp as activation_bp
+    from credit.users.views import bp as users_bp
+    from credit.query.views import bp as query_bp
 
-    return [web_bp, auth_bp, audit_bp, subjects_bp, records_bp, notices_bp, verify_bp, jobs_bp, inspection_bp]
+    return [web_bp, auth_bp, audit_bp, subjects_bp, records_bp, notices_bp, verify_bp, jobs_bp, applications_bp,
+            portal_bp, activation_bp, users_bp, query_bp, inspection_bp]
 
 
 def _forget_request_caches() -> None:
@@ -86,6 +93,7 @@ def init_web(app: Flask) -> None:
     app.after_request(_security_headers)
     csrf.init_app(app)
     init_errors(app)
+    init_limits(app)
     app.jinja_env.globals.update(nav_items=nav_items, SHORTCUTS=SHORTCUTS, ROLE_LABELS=ROLE_LABELS)
     for blueprint in _blueprints():
         app.register_blueprint(blueprint)

@@ -17,7 +17,6 @@ class Dashboard:
     subjects: int
     drafts: int
     confirmed: int
-    own_subject: Subject | None
     recent: list[AuditEvent]
 
 
@@ -29,7 +28,6 @@ def dashboard(session: Session, user: User, recent: int = 5) -> Dashboard:
         subjects=session.exec(select(sa.func.count()).select_from(Subject)).one(),
         drafts=records("draft"),
         confirmed=records("confirmed"),
-        own_subject=session.get(Subject, user.subject_id) if user.subject_id else None,
         recent=list(session.exec(select(AuditEvent).where(AuditEvent.actor == user.username)
                                  .order_by(AuditEvent.id.desc()).limit(recent))),
     )

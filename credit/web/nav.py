@@ -14,20 +14,25 @@ from credit.accounts.authz import may_open
 
 NAV = [
     ("web.home", _l("Home")),
+    ("portal.credit", _l("Our credit")),
     ("subjects.index", _l("Subjects")),
     ("records.review", _l("Review queue")),
+    ("applications.review", _l("Objections and repairs")),
     ("notices.index", _l("Notices")),
     ("audit.events", _l("Audit log")),
+    ("users.index", _l("Users")),
     ("scheduler.index", _l("Scheduled jobs")),
     ("inspection.index", _l("Inspection plans")),
     ("verify.lookup", _l("Verify a notice")),
     ("inspection.public_index", _l("Random inspections")),
+    ("query.search", _l("Public credit query")),
 ]
 
 SHORTCUTS = [
     ("subjects.index", _l("Search the subject registry")),
     ("subjects.new", _l("Register a subject")),
     ("records.review", _l("Review recorded violations")),
+    ("applications.review", _l("Decide objections and repairs")),
     ("audit.events", _l("Browse and verify the audit log")),
     ("notices.index", _l("Browse and download notices")),
     ("inspection.index", _l("Draw, approve and publish random inspection plans")),

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
-from credit.accounts.authz import SIGNED_IN, public, requires
+from credit.accounts.authz import SIGNED_IN, public, requires, subject_scope
 from credit.accounts.views import safe_next
 from credit.context import db
 from credit.signals import home_sections
@@ -18,6 +18,8 @@ bp = Blueprint("web", __name__, static_folder="static", static_url_path="/assets
 @bp.route("/")
 @requires(SIGNED_IN)
 def home():
+    if not subject_scope(current_user).every:
+        return redirect(url_for("portal.credit"))  # a firm's home is its credit page
     return render_template("home.html", board=dashboard(db(), current_user),
                            sections=collect(home_sections, current_user._get_current_object(), session=db()))
 

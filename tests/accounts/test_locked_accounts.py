@@ -10,7 +10,7 @@ from tests.actions import csrf_token
 
 
 def _unlock(client, user_id):
-    return client.post(f"/admin/users/{user_id}/unlock", data={"csrf_token": csrf_token(client)})
+    return client.post(f"/admin/users/{user_id}/unlock", data={"csrf_token": csrf_token(client), "next": "/admin/users/locked"})
 
 
 def _lock(session, clock, username):

@@ -10,19 +10,25 @@ other argument is "x". The test asks the server, so it checks the decorators, no
 - POST without a CSRF token is 400 for everybody.
 
 OBJECT_ROUTES adds the object rules: a firm user bound to one subject asks for another subject's
-page, record, evidence file and notice, and for ids that name nothing. Both are 404: what a firm
+page, record, evidence file, notice, application and attached file (and to object to another
+subject's record), and for ids that name nothing. Both are 404: what a firm
 must not know exists answers like what does not exist. Staff get the other subject's objects.
 """
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
 from flask import Flask
 from sqlmodel import select
+from werkzeug.datastructures import FileStorage
 from werkzeug.routing import IntegerConverter
 
 from credit.accounts.authz import PUBLIC, access_rule, is_static_endpoint
+from credit.applications.models import Attachment
+from credit.applications.services import Uploads, object_to_record
+from credit.audit.actor import Actor
 from credit.accounts.models import ROLES
 from credit.notices.models import Notice
 from credit.records.models import Evidence, Record
@@ -42,7 +48,6 @@ EXPECTED: dict[str, str | frozenset[str]] = {
     "audit.events": frozenset({"admin"}),
     "audit.verify": frozenset({"admin"}),
     "accounts.locked_accounts": frozenset({"admin"}),
-    "accounts.unlock": frozenset({"admin"}),
     # subject registry
     "subjects.index": STAFF,
     "subjects.export": STAFF,
@@ -74,6 +79,25 @@ EXPECTED: dict[str, str | frozenset[str]] = {
     "inspection.decide": frozenset({"publisher"}),
     "inspection.result": frozenset({"inspector"}),  # only the check's two inspectors (tests/inspection)
     "inspection.conflict": frozenset({"inspector"}),
+    # the firm's own pages, objections and repairs
+    "portal.credit": frozenset({"firm"}),
+    "portal.credit_report": frozenset({"firm"}),
+    "applications.new": frozenset({"firm"}),  # on its own records only (OBJECT_ROUTES)
+    "applications.show": ANY_USER,
+    "applications.download": ANY_USER,
+    "applications.decide": frozenset({"reviewer"}),
+    "applications.review": frozenset({"reviewer"}),
+    # firm accounts, the public query, user administration
+    "activation.activate": PUBLIC,
+    "activation.issue": EDITORS,
+    "query.search": PUBLIC,
+    "users.index": frozenset({"admin"}),
+    "users.new": frozenset({"admin"}),
+    "users.show": frozenset({"admin"}),
+    "users.set_role": frozenset({"admin"}),
+    "users.password": frozenset({"admin"}),
+    "users.act": frozenset({"admin"}),
+    "users.change_password": ANY_USER,
 }
 
 URL_VALUES = {
@@ -81,6 +105,8 @@ URL_VALUES = {
     "subjects.export": {"fmt": "csv"},
     "records.decide": {"action": "confirm"},
     "inspection.decide": {"action": "approve"},
+    "applications.new": {"kind": "objection"},
+    "users.act": {"action": "unlock"},
 }
 
 WHO = ("anonymous", *ROLES)
@@ -182,13 +208,19 @@ OBJECT_ROUTES = {
     "records.download": "evidence",
     "notices.download": "notice",
     "notices.credit_report": "subject",
+    "applications.new": "record",
+    "applications.show": "application",
+    "applications.download": "attachment",
+    "applications.decide": "application",
 }
+# What an allowed request with an empty form answers, where that is not 200 (GET) or 302 (POST).
+OBJECT_DONE = {"applications.new": 400, "applications.decide": 400}
 MISSING_ID = 2**31 - 1
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 
 
 @pytest.fixture
-def two_subjects(app, session, make_subject, make_user):
+def two_subjects(app, session, ctx, clock, make_subject, make_user, make_record):
     """Subjects "own" and "other", each with a record, its evidence and a notice, made through the pages
     as staff do it; a user of every role, the firm user bound to "own". Returns (ids, users)."""
     users = {role: make_user(role) for role in ROLES if role != "firm"}
@@ -203,7 +235,14 @@ def two_subjects(app, session, make_subject, make_user):
         assert client.post(f"/notices/credit-report/{subject.id}",
                            data={"csrf_token": csrf_token(client)}).status_code == 302
         record = session.exec(select(Record).where(Record.subject_id == subject.id)).one()
+        objected = make_record(subject, "FM-INFRINGE", dt.date(2026, 9, 1))
+        application = object_to_record(session, objected, "决定书认定事实有误。", [FileStorage(io.BytesIO(PDF), "说明.pdf")],
+                                       Actor(None, "firm"), catalog=ctx.catalog, calendar=ctx.calendar,
+                                       store=Uploads(ctx.files, 10**6), now=clock.now())
+        session.commit()
         ids[name] = {
+            "application": application.id,
+            "attachment": session.exec(select(Attachment).where(Attachment.application_id == application.id)).one().id,
             "subject": subject.id,
             "record": record.id,
             "evidence": session.exec(select(Evidence).where(Evidence.record_id == record.id)).one().id,
@@ -225,7 +264,7 @@ def _ask(app, who: str, users: dict, endpoint: str, object_id: int):
 def test_objects_as_every_role(app, two_subjects, endpoint):
     ids, users = two_subjects
     kind = OBJECT_ROUTES[endpoint]
-    done = 302 if "POST" in ROUTES[endpoint] else 200  # the credit report redirects to its PDF
+    done = OBJECT_DONE.get(endpoint, 302 if "POST" in ROUTES[endpoint] else 200)  # the credit report redirects
     for who in ROLES:
         if who not in EXPECTED[endpoint]:
             continue

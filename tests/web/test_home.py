@@ -17,11 +17,13 @@ def test_admin_sees_the_audit_log_in_the_menu_and_the_shortcuts(client, login_as
     assert 'href="/admin/audit/">审计日志</a>' in page and "查阅并校验审计日志" in page
 
 
-def test_firm_user_sees_its_own_organisation(client, login_as, make_subject):
+def test_firm_user_lands_on_its_own_credit_page(client, login_as, make_subject):
     subject = make_subject(kind="firm", name="淮南市某某科技有限公司")
     login_as("firm", subject_id=subject.id)
-    page = client.get("/").get_data(as_text=True)
-    assert f'<a href="/subjects/{subject.id}">淮南市某某科技有限公司</a>' in page and "个已登记主体" not in page
+    response = client.get("/")
+    assert response.status_code == 302 and response.headers["Location"] == "/firm/"
+    page = client.get("/firm/").get_data(as_text=True)
+    assert "<h1>淮南市某某科技有限公司</h1>" in page and subject.uscc in page and "个已登记主体" not in page
 
 
 def test_home_in_english(client, login_as):

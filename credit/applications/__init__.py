@@ -1,0 +1,1 @@
+"""Objections to records and credit repair, applied for online by firms and decided by reviewers."""

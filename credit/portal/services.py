@@ -1,0 +1,62 @@
+"""What a firm's credit page shows: its assessment (the subject page's own profile), its records
+with what it may apply for, its list entries, notices and applications."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from credit.applications.models import SUBMITTED, Application
+from credit.applications.services import repair_opens_on, subject_applications
+from credit.catalog.loader import Catalog
+from credit.listing.models import ListEntry
+from credit.notices.models import Notice
+from credit.notices.services import NoticeFilter, search
+from credit.records.models import Record
+from credit.records.queries import subject_records
+from credit.scoring.explain import HistoryChart, Profile, history_chart, subject_profile
+from credit.subjects.models import Subject
+
+# Statuses a firm sees among its records: what was decided about it, not staff drafts.
+FIRM_VISIBLE = ("confirmed", "disputed", "repaired", "revoked")
+NOTICES_SHOWN = 50
+
+
+@dataclass(frozen=True)
+class FirmRecord:
+    record: Record
+    open_application: Application | None
+    repair_opens_on: dt.date
+
+    @property
+    def may_object(self) -> bool:
+        return self.record.status == "confirmed" and self.open_application is None
+
+    def may_apply_for_repair(self, today: dt.date) -> bool:
+        return self.may_object and today >= self.repair_opens_on
+
+
+@dataclass(frozen=True)
+class FirmOverview:
+    subject: Subject
+    profile: Profile
+    chart: HistoryChart | None
+    records: list[FirmRecord]
+    list_entries: list[ListEntry]
+    notices: list[Notice]
+    notices_total: int
+    applications: list[Application]
+
+
+def firm_overview(session: Session, catalog: Catalog, subject: Subject, today: dt.date) -> FirmOverview:
+    profile = subject_profile(session, subject.id, today)
+    chart = history_chart(profile.history, profile.version) if profile.assessment else None
+    applications = subject_applications(session, subject.id)
+    open_by_record = {a.record_id: a for a in applications if a.status == SUBMITTED and a.record_id}
+    records = [FirmRecord(r, open_by_record.get(r.id), repair_opens_on(catalog, r))
+               for r in subject_records(session, subject.id) if r.status in FIRM_VISIBLE]
+    entries = list(session.exec(select(ListEntry).where(ListEntry.subject_id == subject.id)
+                                .order_by(ListEntry.listed_on.desc())))
+    notices = search(session, NoticeFilter(subject_id=subject.id), 1, NOTICES_SHOWN)
+    return FirmOverview(subject, profile, chart, records, entries, notices.items, notices.total, applications)

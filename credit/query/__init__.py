@@ -1,0 +1,1 @@
+"""The public credit query: published facts about a subject, for anyone, without logging in."""

@@ -1,0 +1,1 @@
+"""User administration by admins, and every user's own password change."""
