@@ -38,12 +38,16 @@ class TransitionConflict(Conflict):
             return both(labels[status]) if labels and status in labels else (status, status)
 
         (was_zh, was_en), (now_zh, now_en) = label(expected), label(current)
-        who_zh, who_en = both(_l("someone else")) if not by else (by, by)
-        when = f"{to_local(at):%Y-%m-%d %H:%M}" if at else ""
+        (who_zh, who_en), when = who_and_when(by, at)
         super().__init__(
             f"未执行：您提交前，{who_zh} 已于 {when} 将其从“{was_zh}”改为“{now_zh}”。请查看当前状态后再决定。",
             f"Not done: before you sent this, {who_en} changed it from “{was_en}” to “{now_en}” at {when}. "
             "Look at its current state before deciding again.")
+
+
+def who_and_when(by: str | None, at: dt.datetime | None) -> tuple[tuple[str, str], str]:
+    """((Chinese, English) name of who changed something, or "someone else"), local time."""
+    return (both(_l("someone else")) if not by else (by, by)), (f"{to_local(at):%Y-%m-%d %H:%M}" if at else "")
 
 
 def transition_row(session: Session, model: type, id: int, expected: str, new: str, *,
@@ -66,9 +70,13 @@ def transition_row(session: Session, model: type, id: int, expected: str, new: s
     current = session.execute(select(status).where(model.id == id)).scalar_one_or_none()
     if current is None:
         raise NotFound("对象不存在", "no such object")
-    last = session.exec(
-        select(AuditEvent).where(AuditEvent.object_type == (object_type or model.__tablename__),
-                                 AuditEvent.object_id == str(id))
+    last = last_change(session, object_type or model.__tablename__, id)
+    raise TransitionConflict(expected, current, last.actor if last else None, last.at if last else None, labels)
+
+
+def last_change(session: Session, object_type: str, object_id: Any) -> AuditEvent | None:
+    """The latest audit event about an object: who changed it last, and when."""
+    return session.exec(
+        select(AuditEvent).where(AuditEvent.object_type == object_type, AuditEvent.object_id == str(object_id))
         .order_by(AuditEvent.id.desc()).limit(1)
     ).first()
-    raise TransitionConflict(expected, current, last.actor if last else None, last.at if last else None, labels)

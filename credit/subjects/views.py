@@ -92,10 +92,13 @@ def edit(subject_id: int):
     subject = require(SUBJECT_EDIT, db().get(Subject, subject_id))
     form = SubjectForm(obj=subject)
     saved, status = submit(form, lambda: update_subject(db(), subject, _input(form), Actor.of(current_user),
-                                                        current().clock.now()))
+                                                        current().clock.now(), seen_version=form.version.data))
     if saved:
         flash(_("Saved the changes."), "success")
         return redirect(url_for("subjects.show", subject_id=subject.id))
+    if status == 409 and form.version.errors:  # saved by someone else meanwhile: show what is stored now
+        messages, form = form.version.errors, SubjectForm(formdata=None, obj=subject)
+        form.form_errors.extend(messages)
     return render_template("subjects/form.html", form=form, subject=subject), status
 
 
