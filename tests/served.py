@@ -3,11 +3,12 @@ to it over HTTP, each with its own cookies.
 
 The test client runs one request at a time in the test's own thread and consumes a streamed body
 inside the request: it shows neither what two requests arriving together do to the database nor
-what a body streamed after the view has returned meets. Import the fixture where it is needed:
-``from tests.served import served  # noqa: F401``.
+what a body streamed after the view has returned meets. A test module makes its fixture with
+``serve``: ``with serve(app) as base_url: yield base_url``.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.cookiejar
 import re
@@ -15,12 +16,11 @@ import threading
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TypeVar
 
-import pytest
 import waitress
 from werkzeug.security import generate_password_hash
 
@@ -29,9 +29,9 @@ CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 SERVER_THREADS = 8  # `credit serve`'s default
 
 
-@pytest.fixture
-def served(app):
-    """The base URL of the test app (test database, fixed clock) served by waitress in a thread."""
+@contextlib.contextmanager
+def serve(app) -> Iterator[str]:
+    """The base URL of ``app`` (the test app: test database, fixed clock) served by waitress in a thread."""
     server = waitress.create_server(app, host="127.0.0.1", port=0, threads=SERVER_THREADS,
                                     asyncore_loop_timeout=0.05)
     thread = threading.Thread(target=server.run, daemon=True)
@@ -77,6 +77,7 @@ class Browser:
 
     def request(self, method: str, path: str, form: dict | None = None) -> Answer:
         data = urllib.parse.urlencode(form).encode() if form is not None else None
+        path = urllib.parse.quote(path, safe="/?=&%:+;,")  # as a browser sends non-ASCII
         request = urllib.request.Request(self.base_url + path, data=data, method=method)
         try:
             with self._opener.open(request, timeout=60) as response:

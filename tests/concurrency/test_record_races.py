@@ -14,7 +14,13 @@ from credit.notices.models import Notice
 from credit.records.models import Record, RecordEvent
 from credit.subjects.models import Subject
 from credit.subjects.services import synthetic_uscc
-from tests.served import Browser, at_once, quick_hash, served  # noqa: F401  (the fixture)
+from tests.served import Browser, at_once, quick_hash, serve
+
+
+@pytest.fixture
+def served(app):
+    with serve(app) as base_url:
+        yield base_url
 
 
 @pytest.fixture
