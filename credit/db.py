@@ -49,6 +49,7 @@ def make_engine(url: str, **kwargs) -> sa.Engine:
     engine = sa.create_engine(url, future=True, **kwargs)
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", _sqlite_pragmas)
+    sa.event.listen(engine, "handle_error", _keep_parameters)
     return engine
 
 
@@ -70,6 +71,54 @@ def session_scope(sessions: sessionmaker[Session]) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+# The PostgreSQL advisory lock key of write_lock (the audit chain's appends take it too).
+WRITE_LOCK = 724_311
+
+
+def write_lock(session: Session) -> None:
+    """Take the database's write lock now, for the rest of the transaction: writers go one at a time.
+
+    For a check followed by the write it allows (is this event's notice issued yet, which serial
+    is next, is this USCC registered): without it two requests both pass the check and the second
+    write is a duplicate or a unique violation. Taking it before the check makes the second
+    request wait and then see the first one's row.
+
+    SQLite has one writer at a time, but pysqlite begins a transaction only at the first write,
+    so a check before it reads outside any transaction: a write that changes nothing takes the
+    lock now (waiting its turn, up to busy_timeout). PostgreSQL takes the advisory lock that
+    appending to the audit chain takes anyway (every change writes an audit event, so this only
+    takes it earlier) - one lock in one order, so no two writers wait for each other.
+    """
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        session.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": WRITE_LOCK})
+    elif dialect == "sqlite":
+        session.execute(sa.text("UPDATE audit_event SET id = id WHERE 0"))
+
+
+def _keep_parameters(context) -> None:
+    # An IntegrityError carries the driver's parameters (positional on SQLite); keep the named ones
+    # too, so that unique_clash can say which values clashed on any database.
+    if context.execution_context is not None and context.sqlalchemy_exception is not None:
+        context.sqlalchemy_exception.named_parameters = context.execution_context.compiled_parameters
+
+
+def unique_clash(err: sa.exc.IntegrityError) -> tuple[str, list[dict]] | None:
+    """For a unique violation: the table and, for each row the statement wrote, its values of the
+    violated constraint's columns. None for any other integrity error."""
+    orig = err.orig
+    if getattr(orig, "sqlstate", None) == "23505":  # PostgreSQL unique_violation: "Key (a, b)=(...) ..."
+        table, detail = orig.diag.table_name, orig.diag.message_detail or ""
+        columns = [c.strip().strip('"') for c in detail[detail.find("(") + 1:detail.find(")=")].split(",")]
+    elif str(orig).startswith("UNIQUE constraint failed: "):  # SQLite: "... failed: subject.uscc, ..."
+        pairs = [item.strip().split(".", 1) for item in str(orig).split(": ", 1)[1].split(",")]
+        table, columns = pairs[0][0], [column for _table, column in pairs]
+    else:
+        return None
+    rows = getattr(err, "named_parameters", None) or []
+    return table, [{c: row[c] for c in columns} for row in rows if columns and all(c in row for c in columns)]
 
 
 def refresh_statistics(session: Session, *models) -> None:

@@ -23,7 +23,14 @@ class NotAllowed(DomainError):
 
 
 class Conflict(DomainError):
+    """The request clashes with what is stored; ``existing`` names the stored object, if there is
+    one to show: (object type, id) such as ("subject", 12); a page links to it."""
+
     status = 409
+
+    def __init__(self, zh: str, en: str, field: str | None = None, existing: tuple[str, int] | None = None):
+        super().__init__(zh, en, field)
+        self.existing = existing
 
 
 class NotFound(DomainError):

@@ -18,10 +18,10 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from credit.audit.models import AuditEvent
+from credit.db import write_lock
 from credit.errors import InvalidInput
 
 GENESIS = "0" * 64
-_CHAIN_LOCK = 724_311  # PostgreSQL advisory lock key that serialises appends to the chain
 
 
 def canonical_json(value: Any) -> str:
@@ -48,22 +48,9 @@ def event_hash(prev_hash: str, event: AuditEvent) -> str:
     return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
 
 
-def _lock_chain(session: Session) -> None:
-    """Serialise appends until the transaction ends, so that no two events follow the same one."""
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        session.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _CHAIN_LOCK})
-    elif dialect == "sqlite":
-        # SQLite has one writer at a time, and a transaction holds that lock from its first write
-        # on. A write that changes nothing takes it now (waiting its turn), before the head is read;
-        # without it a transaction that had only read yet appended after a head another had moved.
-        table = AuditEvent.__table__
-        session.execute(sa.update(table).where(sa.false()).values(id=table.c.id))
-
-
 def _chain_end(session: Session) -> str:
-    """The last event's hash, read under the chain's lock."""
-    _lock_chain(session)
+    """The last event's hash, read under the database's write lock: no two events follow one."""
+    write_lock(session)
     return session.exec(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).first() or GENESIS
 
 

@@ -10,6 +10,7 @@ import contextlib
 import csv
 import datetime as dt
 import json
+import re
 import sys
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
@@ -28,6 +29,10 @@ _SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".xlsx": "xls
 BOM = "\ufeff"
 # Values past the header's columns (CSV and XLSX) are kept under this key, never dropped.
 EXTRA = "_extra"
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection); so does a
+# text cell written to XLSX as a plain string starting with "=".
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NEUTRALISED = re.compile("^'*[" + re.escape("".join(FORMULA_START)) + "]")
 
 
 @dataclass(frozen=True)
@@ -121,7 +126,7 @@ def _read_csv(path: Path) -> Iterator[SourceRow]:
         start = reader.line_num + 1
         for values in reader:
             # line_num is where the row ends; a quoted value with line breaks starts it earlier.
-            row = _tabular(header, values, start)
+            row = _tabular(header, [restore_text(v) for v in values], start)
             start = reader.line_num + 1
             if row is not None:
                 yield row
@@ -183,15 +188,41 @@ def _jsonl_writer(stream: IO[str]) -> Callable[[dict], None]:
     return write
 
 
-def _csv_writer(stream: IO[str], columns: tuple[str, ...]) -> Callable[[dict], None]:
+def neutralise(value: Any) -> Any:
+    """Text a spreadsheet would run as a formula, behind an apostrophe (Excel's own "this is text"
+    mark). Text that starts with apostrophes before such a character gets one more, so that
+    ``restore_text`` gives back exactly what was written."""
+    return "'" + value if isinstance(value, str) and _NEUTRALISED.match(value) else value
+
+
+def restore_text(value: str) -> str:
+    """The value ``neutralise`` was given (a CSV cell as read)."""
+    return value[1:] if value[:1] == "'" and _NEUTRALISED.match(value) else value
+
+
+def csv_writer(stream: IO[str], header: Iterable[str]) -> Callable[[Iterable], None]:
+    """The one CSV writer (the exchange files and the web exports): UTF-8 with a BOM so that
+    Excel reads it, CRLF lines, the header, then a function that writes one row of cells with
+    every formula-like text neutralised."""
     stream.write(BOM)
     writer = csv.writer(stream, lineterminator="\r\n")
-    writer.writerow(columns)
+    writer.writerow(header)
+    return lambda cells: writer.writerow([neutralise(cell) for cell in cells])
 
-    def write(row: dict) -> None:
-        writer.writerow(["" if row.get(c) is None else _flat(row.get(c)) for c in columns])
 
-    return write
+def xlsx_cell(sheet, value: Any):
+    """A cell value for a write-only sheet: text starting with "=" stays text (openpyxl would store
+    it as a formula); anything else as it is."""
+    if not (isinstance(value, str) and value.startswith("=")):
+        return value
+    text = WriteOnlyCell(sheet, value)
+    text.data_type = "s"
+    return text
+
+
+def _csv_writer(stream: IO[str], columns: tuple[str, ...]) -> Callable[[dict], None]:
+    write = csv_writer(stream, columns)
+    return lambda row: write(["" if row.get(c) is None else _flat(row.get(c)) for c in columns])
 
 
 @contextlib.contextmanager
@@ -200,14 +231,5 @@ def _xlsx_writer(columns: tuple[str, ...], output: Path) -> Iterator[Callable[[d
     sheet = workbook.create_sheet(output.stem[:31] or "data")
     sheet.append(columns)
 
-    def cell(value: Any):
-        value = _flat(value)
-        if not (isinstance(value, str) and value.startswith("=")):
-            return value
-        # openpyxl would store text starting with "=" as a formula.
-        text = WriteOnlyCell(sheet, value)
-        text.data_type = "s"
-        return text
-
-    yield lambda row: sheet.append([cell(row.get(c)) for c in columns])
+    yield lambda row: sheet.append([xlsx_cell(sheet, _flat(row.get(c))) for c in columns])
     workbook.save(output)

@@ -10,7 +10,6 @@ import datetime as dt
 import ipaddress
 import re
 import secrets
-import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -21,6 +20,7 @@ from sqlmodel import Session, select
 from credit.audit.actor import Actor
 from credit.audit.services import record_event
 from credit.clock import to_local
+from credit.db import write_lock
 from credit.files import FileStore
 from credit.i18n import chinese
 from credit.notices import layout
@@ -33,7 +33,6 @@ from credit.search import contains
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 12
 _CODE_PATTERN = re.compile(f"^[{CODE_ALPHABET}]{{{CODE_LENGTH}}}$")
-_NUMBERING_LOCK = 724_312  # PostgreSQL advisory lock class for per-kind numbering
 
 
 @dataclass(frozen=True)
@@ -112,10 +111,7 @@ def document_number(kind: type[Kind], year: int, serial: int) -> str:
 
 
 def _next_serial(session: Session, kind: str, year: int) -> int:
-    """max + 1 inside the transaction: a rollback leaves no gap, and the lock serialises issuers."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(sa.text("SELECT pg_advisory_xact_lock(:a, :b)"),
-                        {"a": _NUMBERING_LOCK, "b": zlib.crc32(kind.encode()) & 0x7FFFFFFF})
+    """max + 1 inside the transaction (a rollback leaves no gap), under ``issue``'s write lock."""
     last = session.exec(select(sa.func.max(Notice.serial)).where(Notice.kind == kind, Notice.year == year)).one()
     return (last or 0) + 1
 
@@ -132,8 +128,11 @@ def issue(
 ) -> tuple[Notice, bool]:
     """Issue ``document`` for ``event_key`` unless that event already has its notice.
 
-    Returns the notice and whether it is new. Runs in the caller's transaction.
+    Returns the notice and whether it is new. Runs in the caller's transaction, which holds the
+    write lock from here on, so two issuers of one event (a double-clicked credit report) or of
+    one kind (the next serial) go one after the other: the second finds the first's notice.
     """
+    write_lock(session)
     existing = find_by_event(session, event_key)
     if existing is not None:
         return existing, False

@@ -19,6 +19,7 @@ from credit.catalog.loader import Catalog, CatalogVersionSpec
 from credit.catalog.services import stored_version
 from credit.clock import LOCAL_TZ, FixedClock, to_local
 from credit.dates import Period
+from credit.db import write_lock
 from credit.i18n import chinese
 from credit.listing.models import ListEntry
 from credit.notices.kinds import (
@@ -162,7 +163,12 @@ def issue_removal_notices(session: Session, settings: NoticeSettings, now: dt.da
 
 def issue_credit_report(session: Session, settings: NoticeSettings, catalog: Catalog, subject: Subject, actor: Actor,
                         now: dt.datetime) -> Notice:
-    """Today's credit report of a subject: one per assessment, so asking twice gives the same report."""
+    """Today's credit report of a subject: one per assessment, so asking twice gives the same report.
+
+    The write lock comes first: of two requests at once, the second waits and then finds the
+    first's assessment and report instead of writing its own.
+    """
+    write_lock(session)
     today = to_local(now).date()
     todays = select(Assessment).where(Assessment.subject_id == subject.id, Assessment.as_of == today)
     assessment = session.exec(todays).first()

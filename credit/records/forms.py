@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
@@ -47,3 +47,5 @@ class DecisionForm(FlaskForm):
     """Confirm, reject or revoke: the service says when a reason is required."""
 
     reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=5000)], render_kw={"rows": 3})
+    # The status the reviewer saw: if the record has moved on since, the decision is refused (409).
+    seen = HiddenField(validators=[Optional(), Length(max=12)])

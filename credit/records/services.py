@@ -21,6 +21,7 @@ from credit.errors import InvalidInput, NotAllowed
 from credit.i18n import both, chinese
 from credit.scoring.services import reassess
 from credit.subjects.models import SUBJECT_KINDS, Subject
+from credit.transitions import transition_row
 from credit.records.models import CATEGORIES, Evidence, Record, RecordEvent
 
 TRANSITIONS = {
@@ -118,26 +119,32 @@ def record_violation(
 
 def transition(
     session: Session, catalog: Catalog, record: Record, to: str, actor: Actor, now: dt.datetime, today: dt.date,
-    reason: str = "", repaired_on: dt.date | None = None,
+    reason: str = "", repaired_on: dt.date | None = None, seen: str | None = None,
 ) -> Record:
-    """Move a record to ``to`` if the life cycle allows it, log it, and recompute the subject."""
+    """Move a record to ``to`` if the life cycle allows it, log it, and recompute the subject.
+
+    The status the record had when loaded must still be its status when written: of two reviewers
+    deciding at once, one wins and the other gets a TransitionConflict (credit.transitions).
+    ``seen`` is the status the user saw on the page, if any: a record that has moved on since is
+    refused the same way.
+    """
     reason = (reason or "").strip()
-    if to not in TRANSITIONS.get(record.status, set()):
-        (was_zh, was_en), (to_zh, to_en) = both(STATUS_LABELS[record.status]), both(STATUS_LABELS[to])
+    previous = seen if seen in TRANSITIONS else record.status
+    if to not in TRANSITIONS.get(previous, set()):
+        (was_zh, was_en), (to_zh, to_en) = both(STATUS_LABELS[previous]), both(STATUS_LABELS[to])
         raise NotAllowed(f"记录当前为“{was_zh}”，不能改为“{to_zh}”", f"a record that is {was_en} cannot become {to_en}")
-    if to == "confirmed" and record.status == "draft":
+    values = {"status_reason": reason, "updated_at": now}
+    if to == "confirmed" and previous == "draft":
         if actor.user_id is not None and actor.user_id == record.recorded_by_id:
             raise NotAllowed("不能审核自己录入的记录（双人复核）",
                              "you cannot confirm a record you recorded yourself (four eyes)")
         require_evidence(session, catalog, record)
-        record.confirmed_by_id, record.confirmed_at = actor.user_id, now
+        values.update(confirmed_by_id=actor.user_id, confirmed_at=now)
     if to in ("rejected", "revoked", "repaired") and not reason:
         raise InvalidInput("请填写理由", "a reason is required", "reason")
     if to == "repaired":
-        record.repaired_on = repaired_on or today
-    previous = record.status
-    record.status, record.status_reason, record.updated_at = to, reason, now
-    session.add(record)
+        values["repaired_on"] = repaired_on or today
+    transition_row(session, Record, record.id, previous, to, labels=STATUS_LABELS, **values)
     _log(session, record, previous, to, actor, reason, now)
     reassess(session, FixedClock(now), catalog=catalog, subject_ids=[record.subject_id], as_of=today,
              reason=f"record {record.id} {to}")

@@ -53,15 +53,21 @@ def _detail(record_id: int, permission: str) -> RecordDetail:
 
 def _render_record(detail: RecordDetail, status: int = 200, decisions: dict | None = None,
                    evidence_form: EvidenceForm | None = None):
-    """The record page with the forms its status allows; a form that failed keeps its errors."""
+    """The record page with the forms its status allows; a form that failed keeps its errors
+    (unless someone else has since moved the record, so that form no longer applies)."""
     record = detail.record
-    forms = {action: DecisionForm(prefix=action) for action, to in DECISIONS.items() if to in TRANSITIONS[record.status]}
-    forms.update(decisions or {})
+    allowed = [action for action, to in DECISIONS.items() if to in TRANSITIONS[record.status]]
+    forms = {action: DecisionForm(prefix=action, seen=record.status) for action in allowed}
+    for action, form in (decisions or {}).items():
+        if action in allowed:
+            forms[action] = form
+    problems = [error for action, form in (decisions or {}).items() if action not in allowed
+                for error in form.form_errors]
     evidence_form = evidence_form or EvidenceForm()
     evidence_form.evidence.description = _evidence_help()
     rule = current().catalog.any_rule(record.rule_code)
     return render_template("records/show.html", detail=detail, record=record, rule=rule, decisions=forms,
-                           evidence_form=evidence_form), status
+                           evidence_form=evidence_form, problems=problems), status
 
 
 @bp.route("/subjects/<int:subject_id>/records/new", methods=["GET", "POST"])
@@ -118,7 +124,7 @@ def decide(record_id: int, action: str):
     form, ctx = DecisionForm(prefix=action), current()
     decided, status = submit(form, lambda: transition(
         db(), ctx.catalog, detail.record, DECISIONS[action], Actor.of(current_user), ctx.clock.now(),
-        ctx.clock.today(), reason=form.reason.data or ""))
+        ctx.clock.today(), reason=form.reason.data or "", seen=form.seen.data or None))
     if decided:
         flash(_("The record is now “%(status)s”; the credit assessment was recomputed.",
                 status=record_status(DECISIONS[action])), "success")

@@ -1,7 +1,7 @@
-"""CSV (UTF-8 with BOM, for Excel) and XLSX exports of a subject result list."""
+"""CSV (UTF-8 with BOM, for Excel) and XLSX exports of a subject result list, written by the
+exchange files' writers (one place neutralises formula-like cells)."""
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable, Iterator
 
@@ -10,9 +10,8 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from openpyxl import Workbook
 
+from credit.exchange.formats import csv_writer, xlsx_cell
 from credit.subjects.models import DISTRICTS, SUBJECT_KINDS
-
-BOM = "\ufeff"
 
 
 def headers() -> list[str]:
@@ -20,16 +19,11 @@ def headers() -> list[str]:
             _("Licence or filing number"), _("Score"), _("Grade"), _("Assessed as of")]
 
 
-def _safe(value: str) -> str:
-    # A cell starting with = + - @ is run as a formula by spreadsheet programs (CSV injection).
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def cells(row: sa.Row) -> list:
     s, a = row.subject, row.assessment
     return [
-        s.uscc, _safe(s.name), str(SUBJECT_KINDS[s.kind]), str(DISTRICTS.get(s.district, s.district)),
-        _safe(s.legal_representative), _safe(s.licence_no or ""),
+        s.uscc, s.name, str(SUBJECT_KINDS[s.kind]), str(DISTRICTS.get(s.district, s.district)),
+        s.legal_representative, s.licence_no or "",
         a.score if a else "", a.grade if a else "", a.as_of.isoformat() if a else "",
     ]
 
@@ -37,11 +31,9 @@ def cells(row: sa.Row) -> list:
 def csv_chunks(rows: Iterable[sa.Row]) -> Iterator[str]:
     """The CSV text in pieces (a BOM first, so Excel reads UTF-8), for a streamed response."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    buffer.write(BOM)
-    writer.writerow(headers())
+    write = csv_writer(buffer, headers())
     for row in rows:
-        writer.writerow(cells(row))
+        write(cells(row))
         if buffer.tell() > 64 * 1024:
             yield buffer.getvalue()
             buffer.seek(0)
@@ -54,7 +46,7 @@ def xlsx_bytes(rows: Iterable[sa.Row]) -> bytes:
     sheet = workbook.create_sheet(_("Subjects"))
     sheet.append(headers())
     for row in rows:
-        sheet.append(cells(row))
+        sheet.append([xlsx_cell(sheet, value) for value in cells(row)])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

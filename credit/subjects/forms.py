@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import Form, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import HiddenInput
 
 from credit.subjects.models import DISTRICTS, SUBJECT_KINDS
 from credit.subjects.search import SubjectFilter
@@ -47,3 +48,5 @@ class SubjectForm(FlaskForm):
     legal_representative = StringField(_l("Legal representative"), validators=[Optional(), Length(max=100)])
     licence_no = StringField(_l("Licence or filing number"), validators=[Optional(), Length(max=50)],
                              description=_l("For patent and trademark agencies."))
+    # The version of the subject the form was filled from (editing only): a save over a newer one is refused.
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])

@@ -26,8 +26,14 @@ DISTRICTS = {
 }
 
 
+# Bumped by every save; a save is written only if the row still has the version it was loaded
+# with (SQLAlchemy's version counter), and the edit form carries the version the user saw.
+_VERSION = sa.Column("version", sa.Integer, nullable=False, server_default="1")
+
+
 class Subject(SQLModel, table=True):
     __tablename__ = "subject"
+    __mapper_args__ = {"version_id_col": _VERSION}
 
     id: Optional[int] = Field(default=None, primary_key=True)
     uscc: str = Field(sa_column=sa.Column(sa.String(18), nullable=False, unique=True))
@@ -41,3 +47,4 @@ class Subject(SQLModel, table=True):
     registered_on: Optional[dt.date] = Field(default=None, sa_column=sa.Column(sa.Date))
     created_at: dt.datetime = Field(sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False))
     updated_at: dt.datetime = Field(sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False))
+    version: Optional[int] = Field(default=None, sa_column=_VERSION)

@@ -4,14 +4,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 from stdnum import exceptions as stdnum_errors
 from stdnum.cn import uscc as stdnum_uscc
 
 from credit.audit.actor import Actor
 from credit.audit.services import apply_changes, record_event
+from credit.db import write_lock
 from credit.errors import Conflict, InvalidInput
 from credit.subjects.models import DISTRICTS, SUBJECT_KINDS, Subject
+from credit.transitions import last_change, who_and_when
 
 
 def validate_uscc(value: str) -> str:
@@ -60,10 +63,11 @@ def find_by_uscc(session: Session, uscc: str) -> Subject | None:
 
 def create_subject(session: Session, data: SubjectInput, actor: Actor, now: dt.datetime) -> Subject:
     data = data.cleaned()
+    write_lock(session)  # two registrations of one USCC at once: the second waits, then finds the first
     existing = find_by_uscc(session, data.uscc)
     if existing is not None:
         raise Conflict(f"统一社会信用代码 {data.uscc} 已登记（{existing.name}）",
-                       f"USCC {data.uscc} is already registered ({existing.name})", "uscc")
+                       f"USCC {data.uscc} is already registered ({existing.name})", "uscc", ("subject", existing.id))
     subject = Subject(**vars(data), created_at=now, updated_at=now)
     session.add(subject)
     session.flush()
@@ -72,16 +76,36 @@ def create_subject(session: Session, data: SubjectInput, actor: Actor, now: dt.d
     return subject
 
 
-def update_subject(session: Session, subject: Subject, data: SubjectInput, actor: Actor, now: dt.datetime) -> Subject:
+def edited_meanwhile(by: str | None, at: dt.datetime | None) -> Conflict:
+    (who_zh, who_en), when = who_and_when(by, at)
+    return Conflict(f"未保存：您打开表单后，{who_zh} 修改了该主体{f'（{when}）' if when else ''}。"
+                    "表单现显示当前内容，请核对后重新填写您的修改。",
+                    f"Not saved: {who_en} changed this subject{f' at {when}' if when else ''} after you opened the "
+                    "form. The form now shows the current values: check them and make your changes again.", "version")
+
+
+def update_subject(session: Session, subject: Subject, data: SubjectInput, actor: Actor, now: dt.datetime,
+                   seen_version: int | None = None) -> Subject:
+    """Save ``data`` over ``subject``. ``seen_version``: the version the user's form was filled from;
+    if the subject has been saved since (or is saved while this runs), nothing is written and a
+    Conflict on the field ``version`` says by whom."""
     data = data.cleaned()
+    write_lock(session)
+    if seen_version is not None and seen_version != subject.version:
+        last = last_change(session, "subject", subject.id)
+        raise edited_meanwhile(last.actor if last else None, last.at if last else None)
     other = find_by_uscc(session, data.uscc)
     if other is not None and other.id != subject.id:
         raise Conflict(f"统一社会信用代码 {data.uscc} 已登记（{other.name}）",
-                       f"USCC {data.uscc} is already registered ({other.name})", "uscc")
+                       f"USCC {data.uscc} is already registered ({other.name})", "uscc", ("subject", other.id))
     changes = apply_changes(subject, vars(data))
     if changes:
         subject.updated_at = now
         session.add(subject)
+        try:
+            session.flush()  # UPDATE ... WHERE version = the one loaded
+        except StaleDataError:
+            raise edited_meanwhile(None, None) from None
         record_event(session, actor=actor.name, action="subject.update", object_type="subject",
                      object_id=subject.id, data={"changes": changes}, now=now)
     return subject

@@ -1,11 +1,13 @@
 """The subject registry: search, register, edit, export, and the subject page."""
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlmodel import Session
 
 from credit.accounts.authz import SUBJECT_EDIT, SUBJECT_SEARCH, SUBJECT_VIEW, require, requires
 from credit.audit.actor import Actor
@@ -66,12 +68,23 @@ def index():
 @bp.route("/export.<any(csv, xlsx):fmt>")
 @requires(SUBJECT_SEARCH)
 def export(fmt: str):
-    rows = iter_subjects(db(), _search_form().criteria())
+    criteria = _search_form().criteria()
     filename = f"subjects-{current().clock.today():%Y%m%d}.{fmt}"
     disposition = {"Content-Disposition": f'attachment; filename="{filename}"'}
     if fmt == "csv":
-        return Response(stream_with_context(csv_chunks(rows)), mimetype="text/csv", headers=disposition)
-    return Response(xlsx_bytes(rows), mimetype=XLSX, headers=disposition)
+        return Response(_streamed(lambda session: csv_chunks(iter_subjects(session, criteria))),
+                        mimetype="text/csv", headers=disposition)
+    return Response(xlsx_bytes(iter_subjects(db(), criteria)), mimetype=XLSX, headers=disposition)
+
+
+def _streamed(chunks: Callable[[Session], Iterator[str]]) -> Iterator[str]:
+    """A body the server sends after the view has returned, when the request's session is closed.
+    It reads through a session of its own, opened once the server starts sending and closed when
+    the body ends (or the client goes away) with the context stream_with_context pushes again."""
+    def body() -> Iterator[str]:
+        yield from chunks(db())
+
+    return stream_with_context(body())
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -92,10 +105,13 @@ def edit(subject_id: int):
     subject = require(SUBJECT_EDIT, db().get(Subject, subject_id))
     form = SubjectForm(obj=subject)
     saved, status = submit(form, lambda: update_subject(db(), subject, _input(form), Actor.of(current_user),
-                                                        current().clock.now()))
+                                                        current().clock.now(), seen_version=form.version.data))
     if saved:
         flash(_("Saved the changes."), "success")
         return redirect(url_for("subjects.show", subject_id=subject.id))
+    if status == 409 and form.version.errors:  # saved by someone else meanwhile: show what is stored now
+        messages, form = form.version.errors, SubjectForm(formdata=None, obj=subject)
+        form.form_errors.extend(messages)
     return render_template("subjects/form.html", form=form, subject=subject), status
 
 

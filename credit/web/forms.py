@@ -4,10 +4,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 
 from credit.context import db
-from credit.errors import DomainError
+from credit.errors import Conflict, DomainError
+from credit.web.errors import object_url
 from credit.web.i18n import domain_message
 
 T = TypeVar("T")
@@ -20,7 +23,11 @@ def show_domain_error(form: FlaskForm, err: DomainError) -> int:
     target = field.errors if field is not None else form.form_errors
     if isinstance(target, tuple):  # a field that was never validated
         field.errors = target = list(target)
-    target.append(domain_message(err))
+    message = domain_message(err)
+    link = object_url(err.existing) if isinstance(err, Conflict) else None
+    if link:
+        message = Markup('{} <a href="{}" class="existing">{}</a>').format(message, link, _("Open the existing one"))
+    target.append(message)
     return err.status
 
 

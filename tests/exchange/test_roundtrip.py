@@ -1,6 +1,8 @@
 """Export -> import round-trips in every format: what one system exports, another imports unchanged."""
 from __future__ import annotations
 
+import csv
+
 import pytest
 
 from credit.exchange.formats import read_rows
@@ -64,7 +66,32 @@ def test_csv_has_a_bom_for_excel_and_keeps_quotes_and_commas(cli, tmp_path, load
     cli("export", "subjects", "-o", path)
     text = path.read_bytes().decode("utf-8")
     assert text.startswith("\ufeffuscc,name,kind,district,legal_representative,licence_no,registered_on\r\n")
-    assert '"=淮南市""引号"",逗号公司"' in text
+    assert '"\'=淮南市""引号"",逗号公司"' in text  # neutralised for Excel, and read back as it was
+    assert any(row["name"] == '=淮南市"引号",逗号公司' for row in _rows(path))
+
+
+HOSTILE = ["=1+2", "+SUM(A1)", "-2+3", "@cmd", "'=already", "''-two", "plain", "it's"]  # (values are stripped)
+
+
+@pytest.mark.parametrize("what", ["subjects", "records"])
+def test_csv_exports_neutralise_every_formula_like_cell_and_read_back_exactly(cli, tmp_path, what):
+    subjects = tmp_path / "s.jsonl"
+    write_jsonl(subjects, [subject_row(n + 1, name=text if what == "subjects" else f"公司{n}")
+                           for n, text in enumerate(HOSTILE)])
+    assert cli("import", "subjects", subjects).exit_code == 0
+    if what == "records":
+        records = tmp_path / "r.jsonl"
+        write_jsonl(records, [record_row(f"R{n}", subject_row(n + 1)["uscc"], document_no=text)
+                              for n, text in enumerate(HOSTILE)])
+        assert cli("import", "records", records).exit_code == 0
+    path = tmp_path / f"{what}.csv"
+    assert cli("export", what, "--format", "csv", "-o", path).exit_code == 0
+
+    column = "name" if what == "subjects" else "document_no"
+    with path.open(encoding="utf-8-sig", newline="") as file:
+        written = sorted(row[column] for row in csv.DictReader(file))
+    assert written == sorted(["'=1+2", "'+SUM(A1)", "'-2+3", "'@cmd", "''=already", "'''-two", "plain", "it's"])
+    assert sorted(row[column] for row in _rows(path)) == sorted(HOSTILE)
 
 
 def test_xlsx_keeps_text_that_looks_like_a_formula_as_text(cli, tmp_path, loaded):

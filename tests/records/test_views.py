@@ -11,7 +11,7 @@ from sqlmodel import select
 from credit.audit.actor import Actor
 from credit.scoring.engine import latest_assessment
 from credit.records.models import Evidence, Record, RecordEvent
-from credit.records.services import RecordInput, record_violation
+from credit.records.services import RecordInput, record_violation, transition
 from credit.records.storage import display_name
 
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
@@ -413,3 +413,23 @@ def test_inspectors_cannot_decide(login_as, post_form, record_as_inspector, sess
     login_as("admin")
     assert post_form(f"/records/{record.id}/confirm", {}).status_code == 403
     assert records(session)[0].status == "draft"
+
+
+def test_a_decision_on_a_page_someone_else_has_since_decided_is_a_409_saying_who(
+        client, login_as, post_form, make_user, record_as_inspector, session, ctx, clock):
+    record, _ = record_as_inspector()
+    login_as("reviewer")
+    page = client.get(f"/records/{record.id}").get_data(as_text=True)
+    assert 'name="reject-seen" type="hidden" value="draft"' in page
+    other = make_user("reviewer", username="reviewer-li")
+    transition(session, ctx.catalog, session.get(Record, record.id), "confirmed", Actor.of(other), clock.now(),
+               clock.today())
+    session.commit()
+
+    response = post_form(f"/records/{record.id}/reject", {"reject-reason": "不实", "reject-seen": "draft"})
+    assert response.status_code == 409
+    answer = response.get_data(as_text=True)
+    assert "reviewer-li 已于 2026-11-26 10:00 将其从“待审核”改为“已确认”" in answer
+    assert 'id="status">已确认<' in answer and 'action="/records/%d/reject"' % record.id not in answer
+    assert [r.status for r in records(session)] == ["confirmed"]
+    assert [e.to_status for e in session.exec(select(RecordEvent).order_by(RecordEvent.id))] == ["draft", "confirmed"]

@@ -12,7 +12,9 @@ from sqlmodel import select
 from credit.audit.models import AuditEvent
 from credit.scoring.engine import recompute_subject
 from credit.subjects.models import Subject
-from credit.subjects.services import synthetic_uscc
+from credit.audit.actor import Actor
+from credit.errors import Conflict
+from credit.subjects.services import SubjectInput, synthetic_uscc, update_subject
 
 VALID = {"uscc": synthetic_uscc(4242, "340403"), "name": "淮南甲专利代理事务所", "kind": "patent_agency",
          "district": "340403", "legal_representative": "李四", "licence_no": "34105"}
@@ -63,8 +65,22 @@ def test_a_duplicate_uscc_is_a_conflict_naming_the_registered_subject(client, lo
     login_as("admin")
     response = post_form("/subjects/new", {**VALID, "uscc": VALID["uscc"].lower()})
     assert response.status_code == 409
-    assert f"统一社会信用代码 {VALID['uscc']} 已登记（已登记的机构）" in errors_of(response.get_data(as_text=True), "uscc")
+    errors = errors_of(response.get_data(as_text=True), "uscc")
+    assert f"统一社会信用代码 {VALID['uscc']} 已登记（已登记的机构）" in errors
+    assert f'<a href="/subjects/{existing.id}" class="existing">打开已有的</a>' in errors
     assert [s.id for s in subjects(session)] == [existing.id]
+
+
+def test_a_uscc_registered_between_the_check_and_the_insert_is_a_409_linking_it(client, login_as, post_form, session,
+                                                                                 make_subject, monkeypatch):
+    existing = make_subject(name="已登记的机构", uscc=VALID["uscc"])
+    monkeypatch.setattr("credit.subjects.services.find_by_uscc", lambda *_: None)  # as if it came a moment later
+    login_as("inspector")
+    response = post_form("/subjects/new", VALID)
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "其他人刚刚保存了相同的内容" in page and f'<a href="/subjects/{existing.id}" id="existing">' in page
+    assert "Traceback" not in page and [s.id for s in subjects(session)] == [existing.id]
 
 
 def test_missing_fields_are_named_beside_each_field(client, login_as, post_form, session):
@@ -102,6 +118,44 @@ def test_editing_a_subject_saves_the_changes_and_audits_them(client, login_as, p
     session.expire_all()
     assert (session.get(Subject, subject.id).name, session.get(Subject, subject.id).district) == ("新名称", "340421")
     assert session.exec(select(AuditEvent).where(AuditEvent.action == "subject.update")).one()
+
+
+def test_a_save_over_changes_made_since_the_form_was_opened_is_refused_showing_the_current_values(
+        client, login_as, post_form, session, make_subject, make_user, clock):
+    subject = make_subject(kind="firm", name="原名称")
+    login_as("inspector")
+    assert 'name="version" type="hidden" value="1"' in client.get(f"/subjects/{subject.id}/edit").get_data(as_text=True)
+    other = make_user("inspector", username="inspector-wang")
+    update_subject(session, subject, SubjectInput(subject.uscc, "王改的名称", "firm", "340421"), Actor.of(other),
+                   clock.now())
+    session.commit()
+
+    response = post_form(f"/subjects/{subject.id}/edit", {"uscc": subject.uscc, "name": "我改的名称", "kind": "firm",
+                                                          "district": "340403", "version": "1"})
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "未保存：您打开表单后，inspector-wang 修改了该主体（2026-11-26 10:00）" in page
+    assert 'value="王改的名称"' in page and "我改的名称" not in page and 'name="version" type="hidden" value="2"' in page
+    session.expire_all()
+    assert (session.get(Subject, subject.id).name, session.get(Subject, subject.id).version) == ("王改的名称", 2)
+    assert len(session.exec(select(AuditEvent).where(AuditEvent.action == "subject.update")).all()) == 1
+
+
+def test_of_two_saves_of_one_loaded_subject_the_second_is_refused(ctx, make_subject, clock):
+    subject = make_subject(kind="firm", name="原名称")
+    first, second = ctx.sessions(), ctx.sessions()
+    mine, theirs = first.get(Subject, subject.id), second.get(Subject, subject.id)
+    update_subject(first, mine, SubjectInput(subject.uscc, "甲改", "firm", "340403"), Actor(None, "a"), clock.now(),
+                   seen_version=1)
+    first.commit()
+    with pytest.raises(Conflict) as refused:
+        update_subject(second, theirs, SubjectInput(subject.uscc, "乙改", "firm", "340403"), Actor(None, "b"),
+                       clock.now(), seen_version=1)
+    second.rollback()
+    assert refused.value.field == "version" and refused.value.status == 409
+    assert second.get(Subject, subject.id).name == "甲改"
+    first.close()
+    second.close()
 
 
 def test_editing_to_another_subjects_uscc_is_refused_and_changes_nothing(client, login_as, post_form, session,
