@@ -58,7 +58,7 @@ def _progress(rows, path: Path):
 
 
 def _run_import(path: Path, importer: Callable) -> None:
-    """Run an import, committing after each batch: a long import keeps the batches it finished."""
+    """Run an import and commit it once: the whole file's good rows, or nothing when it fails part-way."""
     context, session = current(), db()
     rejects_path = path.with_name(path.name + ".rejects.jsonl")
     # A rejects file left by an earlier run would describe rows that may have been fixed since.
@@ -76,10 +76,11 @@ def _run_import(path: Path, importer: Callable) -> None:
 
         job = services.ImportJob(
             source=path.name, actor=Actor(None, f"import:{path.name}"), now=context.clock.now(),
-            today=context.clock.today(), catalog=context.catalog, on_reject=on_reject, commit_batch=session.commit,
+            today=context.clock.today(), catalog=context.catalog, on_reject=on_reject,
         )
         with _progress(read_rows(path), path) as rows:
             summary = importer(session, rows, job)
+        session.commit()
     click.echo(bilingual(_l(
         "%(file)s: imported %(imported)d, updated %(updated)d, unchanged %(unchanged)d, rejected %(rejected)d",
         file=path.name, imported=summary.imported, updated=summary.updated, unchanged=summary.unchanged,
