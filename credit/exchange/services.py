@@ -35,7 +35,7 @@ from credit.audit.actor import Actor
 from credit.audit.services import record_events
 from credit.catalog.loader import Catalog, NoCatalogInForce
 from credit.clock import Clock, FixedClock
-from credit.db import refresh_statistics
+from credit.db import bulk_insert, refresh_statistics
 from credit.errors import InvalidInput, NotFound
 from credit.exchange.formats import SourceRow
 from credit.i18n import bilingual
@@ -97,10 +97,17 @@ class ImportJob:
     batch_size: int = BATCH_SIZE
     summary: ImportSummary = field(default_factory=ImportSummary)
     _versions: dict[dt.date, int] = field(default_factory=dict)
+    _usccs: dict[str, str] = field(default_factory=dict)
 
     def reject(self, line: int, row: dict[str, Any], error: InvalidInput) -> None:
         self.summary.rejected += 1
         self.on_reject(Rejection(line, error.field or "(row)", error.zh, error.en, row))
+
+    def uscc(self, text: str) -> str:
+        """The valid USCC, or InvalidInput; checked once per subject (a file names each several times)."""
+        if text not in self._usccs:
+            self._usccs[text] = validate_uscc(text)
+        return self._usccs[text]
 
     def version_of(self, decision_date: dt.date) -> int:
         """The index in the catalog of the version a record of that date is entered under."""
@@ -154,7 +161,7 @@ def run_import(session: Session, rows: Iterable[SourceRow], job: ImportJob, kind
                 job.reject(row.line, row.data, error)
                 continue
             good.append({"line": row.line, **values})
-        load_rows(session, staged, good)
+        bulk_insert(session, staged, good)
     del seen
     if session.get_bind().dialect.name == "postgresql":
         session.execute(sa.text(f"ANALYZE {staged.name}"))  # autovacuum never sees a temporary table
@@ -171,21 +178,6 @@ def _staging_table(session: Session, name: str, columns: Iterable[sa.Column]) ->
     session.execute(sa.text(f"DROP TABLE IF EXISTS {table.name}"))
     table.create(session.connection())
     return table
-
-
-def load_rows(session: Session, table: sa.Table, rows: list[dict]) -> None:
-    """Append rows (dicts with every column) to a table: COPY on PostgreSQL, executemany elsewhere."""
-    if not rows:
-        return
-    connection = session.connection()
-    if connection.dialect.name != "postgresql":
-        connection.execute(table.insert(), rows)
-        return
-    names = [column.name for column in table.columns]
-    with connection.connection.driver_connection.cursor() as cursor, cursor.copy(
-            f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row([row[name] for name in names])
 
 
 def _batches(rows: Iterable[SourceRow], size: int) -> Iterator[list[SourceRow]]:
@@ -296,9 +288,10 @@ def _apply_subjects(session: Session, staged: sa.Table, job: ImportJob) -> set[i
         [*_SUBJECT_FIELDS, "created_at", "updated_at"],
         select(*(s[f] for f in _SUBJECT_FIELDS), sa.literal(job.now, subject.c.created_at.type),
                sa.literal(job.now, subject.c.updated_at.type))
-        .select_from(joined).where(stored.c.id.is_(None)).order_by(s.line)))
-    new = select(subject.c.id, staged).join(staged, s.uscc == subject.c.uscc).where(subject.c.id > before)
-    job.summary.imported = _log_new(session, job, "subject.create", "subject", new, subject.c.id,
+        .where(~sa.exists().where(subject.c.uscc == s.uscc)).order_by(s.line)))
+    new = (select(subject.c.id, staged).join(staged, s.uscc == subject.c.uscc).where(subject.c.id > before)
+           .order_by(subject.c.id))
+    job.summary.imported = _log_new(session, job, "subject.create", "subject", new,
                                     lambda row: {**values(row), "line": row.line})
 
     updates, events = [], []
@@ -317,13 +310,14 @@ def _apply_subjects(session: Session, staged: sa.Table, job: ImportJob) -> set[i
     return set()  # a subject's own fields do not change its score
 
 
-def _log_new(session: Session, job: ImportJob, action: str, object_type: str, query: sa.Select, key: sa.Column,
+def _log_new(session: Session, job: ImportJob, action: str, object_type: str, query: sa.Select,
              data: Callable[[Any], dict]) -> int:
-    """Write the audit events of the rows ``query`` finds (new rows, by id), a batch at a time."""
-    count, last = 0, 0
-    while rows := session.execute(query.where(key > last).order_by(key).limit(job.batch_size)).all():
+    """Write the audit events of the rows ``query`` finds (new rows, by id), read and written a batch at a time."""
+    count = 0
+    result = session.execute(query, execution_options={"yield_per": job.batch_size})
+    for rows in result.partitions():
         job.events(session, action, object_type, ((row.id, data(row)) for row in rows))
-        count, last = count + len(rows), rows[-1].id
+        count += len(rows)
     return count
 
 
@@ -352,7 +346,7 @@ def _record_row(data: dict, job: ImportJob) -> dict:
     external_id = _text(data, "id")
     if len(external_id) > 64:
         raise InvalidInput("id 不能超过 64 个字符", "id must be at most 64 characters", "id")
-    uscc = validate_uscc(_text(data, "uscc"))
+    uscc = job.uscc(_text(data, "uscc"))
     rule_code = _text(data, "type")
     if job.catalog.any_rule(rule_code) is None:
         raise InvalidInput(f"未知的记录类型 {rule_code!r}", f"unknown record type {rule_code!r}", "type")
@@ -410,7 +404,7 @@ def _fit_table(session: Session, staged: sa.Table, job: ImportJob) -> sa.Table:
         except InvalidInput as error:
             row.update(field=error.field, reason_zh=error.zh, reason_en=error.en)
         rows.append(row)
-    load_rows(session, fit, rows)
+    bulk_insert(session, fit, rows)
     return fit
 
 
@@ -419,9 +413,9 @@ def _apply_records(session: Session, staged: sa.Table, job: ImportJob) -> set[in
     s = staged.c
     fit = _fit_table(session, staged, job)
     joined, stored = _joined(staged, record, "external_id")
-    joined = joined.outerjoin(subject, subject.c.uscc == s.uscc).outerjoin(fit, sa.and_(
-        fit.c.version == s.version, fit.c.type == s.type, fit.c.kind == subject.c.kind, fit.c.given == s.category,
-        fit.c.no_document == (s.document_no == "")))
+    fits_on = sa.and_(fit.c.version == s.version, fit.c.type == s.type, fit.c.kind == subject.c.kind,
+                      fit.c.given == s.category, fit.c.no_document == (s.document_no == ""))
+    joined = joined.outerjoin(subject, subject.c.uscc == s.uscc).outerjoin(fit, fits_on)
     revived = sa.and_(stored.c.id.is_not(None), stored.c.status == "revoked", s.status == "confirmed")
     fits = sa.and_(subject.c.id.is_not(None), fit.c.category.is_not(None))
     good = sa.and_(fits, sa.not_(revived))
@@ -463,11 +457,15 @@ def _apply_records(session: Session, staged: sa.Table, job: ImportJob) -> set[in
 
     now = sa.literal(job.now, record.c.created_at.type)
     before = session.scalar(select(sa.func.max(record.c.id))) or 0
+    # Inner joins and an anti-join: the planner estimates them well on a table it has no statistics of yet.
     session.execute(record.insert().from_select(
         ["external_id", *_RECORD_FIELDS, "facts", "status", "status_reason", "confirmed_at", "created_at", "updated_at"],
         select(s.external_id, subject.c.id, s.type, fit.c.category, s.decision_date, s.document_no, s.authority,
                sa.literal(""), s.status, sa.case((s.status == "revoked", reason(s.line)), else_=""), now, now, now)
-        .select_from(joined).where(good, stored.c.id.is_(None)).order_by(s.line)))
+        .select_from(staged.join(subject, subject.c.uscc == s.uscc).join(fit, fits_on))
+        .where(fit.c.category.is_not(None), ~sa.exists().where(record.c.external_id == s.external_id))
+        .order_by(s.line)))
+    refresh_statistics(session, Record)
     new = record.join(staged, s.external_id == record.c.external_id)
     session.execute(history.insert().from_select(
         ["record_id", "at", "from_status", "to_status", "reason"],
@@ -475,7 +473,7 @@ def _apply_records(session: Session, staged: sa.Table, job: ImportJob) -> set[in
         .where(record.c.id > before)))
     job.summary.imported = _log_new(
         session, job, "record.import", "record",
-        select(record, s.line).select_from(new).where(record.c.id > before), record.c.id,
+        select(record, s.line).select_from(new).where(record.c.id > before).order_by(record.c.id),
         lambda row: {**{f: getattr(row, f) for f in _RECORD_FIELDS}, "external_id": row.external_id,
                      "status": row.status, "line": row.line})
     touched = set(session.scalars(select(record.c.subject_id).where(record.c.id > before).distinct()))
