@@ -144,6 +144,7 @@ class RowKind:
 
 
 def run_import(session: Session, rows: Iterable[SourceRow], job: ImportJob, kind: RowKind) -> ImportSummary:
+    """Import rows of one kind in the caller's transaction (see the module's description)."""
     staged = _staging_table(session, kind.name, (sa.Column("line", sa.Integer, nullable=False), *kind.columns))
     seen: dict[str, int] = {}  # the line of each sender id, to refuse a second row with it
     for batch in _batches(rows, job.batch_size):
@@ -162,7 +163,7 @@ def run_import(session: Session, rows: Iterable[SourceRow], job: ImportJob, kind
                 continue
             good.append({"line": row.line, **values})
         bulk_insert(session, staged, good)
-    del seen
+    del seen  # a million ids: freed before the writes
     if session.get_bind().dialect.name == "postgresql":
         session.execute(sa.text(f"ANALYZE {staged.name}"))  # autovacuum never sees a temporary table
     touched = kind.apply(session, staged, job)
@@ -465,6 +466,8 @@ def _apply_records(session: Session, staged: sa.Table, job: ImportJob) -> set[in
         .select_from(staged.join(subject, subject.c.uscc == s.uscc).join(fit, fits_on))
         .where(fit.c.category.is_not(None), ~sa.exists().where(record.c.external_id == s.external_id))
         .order_by(s.line)))
+    # After a bulk load the planner's statistics still describe the table before it; the plans made
+    # from them loop over every record (scoring: 2.7 s instead of 30 ms per 1,000 subjects).
     refresh_statistics(session, Record)
     new = record.join(staged, s.external_id == record.c.external_id)
     session.execute(history.insert().from_select(
@@ -528,11 +531,6 @@ def import_records(session: Session, rows: Iterable[SourceRow], job: ImportJob) 
 
 def _reassess_imported(session: Session, job: ImportJob, subject_ids: set[int]) -> None:
     """Reassess the subjects an import touched as of its day, a batch of subjects per statement."""
-    if not subject_ids:
-        return
-    # After a bulk load the planner's statistics still describe the tables before it; scoring
-    # plans made from them loop over every record (2.7 s instead of 30 ms per 1,000 subjects).
-    refresh_statistics(session, Record, Subject)
     ids = sorted(subject_ids)
     for start in range(0, len(ids), job.batch_size):
         reassess(session, FixedClock(job.now), catalog=job.catalog, subject_ids=ids[start:start + job.batch_size],
