@@ -121,6 +121,22 @@ def unique_clash(err: sa.exc.IntegrityError) -> tuple[str, list[dict]] | None:
     return table, [{c: row[c] for c in columns} for row in rows if columns and all(c in row for c in columns)]
 
 
+def bulk_insert(session: Session, table: sa.Table, rows: list[dict]) -> None:
+    """Append rows (dicts with the same keys) to a table in the session's transaction: COPY on
+    PostgreSQL (several times faster than INSERT for thousands of rows), executemany elsewhere."""
+    if not rows:
+        return
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        connection.execute(table.insert(), rows)
+        return
+    names = list(rows[0])
+    with connection.connection.driver_connection.cursor() as cursor, cursor.copy(
+            f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([row[name] for name in names])
+
+
 def refresh_statistics(session: Session, *models) -> None:
     """ANALYZE the tables of ``models`` after a bulk change, so the next plans fit the data."""
     for model in models:

@@ -14,11 +14,10 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
-import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from credit.audit.models import AuditEvent
-from credit.db import write_lock
+from credit.db import bulk_insert, write_lock
 from credit.errors import InvalidInput
 
 GENESIS = "0" * 64
@@ -92,7 +91,7 @@ def record_events(session: Session, events: list[dict], *, now: dt.datetime) -> 
     for item in events:
         rows.append(_event_row(prev, now, **item))
         prev = rows[-1]["hash"]
-    session.execute(sa.insert(AuditEvent.__table__), rows)
+    bulk_insert(session, AuditEvent.__table__, rows)
 
 
 def apply_changes(obj: Any, values: dict) -> dict[str, list]:

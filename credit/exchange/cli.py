@@ -57,10 +57,14 @@ def _progress(rows, path: Path):
     return click.progressbar(rows, length=estimate_rows(path), label=label, file=sys.stderr)
 
 
-def _run_import(path: Path, importer: Callable) -> None:
-    """Run an import, committing after each batch: a long import keeps the batches it finished."""
+def _rejects_path(path: Path) -> Path:
+    return path.with_name(path.name + ".rejects.jsonl")
+
+
+def _run_import(path: Path, importer: Callable) -> services.ImportSummary:
+    """Run an import in the command's session; the command commits it once, when it has all gone through."""
     context, session = current(), db()
-    rejects_path = path.with_name(path.name + ".rejects.jsonl")
+    rejects_path = _rejects_path(path)
     # A rejects file left by an earlier run would describe rows that may have been fixed since.
     rejects_path.unlink(missing_ok=True)
     with _errors_exit(), contextlib.ExitStack() as stack:
@@ -76,10 +80,13 @@ def _run_import(path: Path, importer: Callable) -> None:
 
         job = services.ImportJob(
             source=path.name, actor=Actor(None, f"import:{path.name}"), now=context.clock.now(),
-            today=context.clock.today(), catalog=context.catalog, on_reject=on_reject, commit_batch=session.commit,
+            today=context.clock.today(), catalog=context.catalog, on_reject=on_reject,
         )
         with _progress(read_rows(path), path) as rows:
-            summary = importer(session, rows, job)
+            return importer(session, rows, job)
+
+
+def _report(path: Path, summary: services.ImportSummary) -> None:
     click.echo(bilingual(_l(
         "%(file)s: imported %(imported)d, updated %(updated)d, unchanged %(unchanged)d, rejected %(rejected)d",
         file=path.name, imported=summary.imported, updated=summary.updated, unchanged=summary.unchanged,
@@ -87,7 +94,7 @@ def _run_import(path: Path, importer: Callable) -> None:
     if summary.changed_nothing and summary.unchanged:
         click.echo(bilingual(_l("nothing changed: every row was already imported")))
     if summary.rejected:
-        fail(_l("rejected rows written to %(path)s", path=rejects_path))
+        fail(_l("rejected rows written to %(path)s", path=_rejects_path(path)))
 
 
 _FILE = click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
@@ -98,7 +105,9 @@ _FILE = click.argument("file", type=click.Path(exists=True, dir_okay=False, path
 @with_appcontext
 def import_subjects(file: Path) -> None:
     """主体：uscc, name, kind, district, legal_representative[, licence_no]."""
-    _run_import(file, services.import_subjects)
+    summary = _run_import(file, services.import_subjects)
+    db().commit()  # the whole file's good rows at once: a failure before here leaves nothing
+    _report(file, summary)
 
 
 @import_group.command("records")
@@ -106,7 +115,9 @@ def import_subjects(file: Path) -> None:
 @with_appcontext
 def import_records(file: Path) -> None:
     """记录：id, uscc, type, category, decision_date, document_no, authority, status."""
-    _run_import(file, services.import_records)
+    summary = _run_import(file, services.import_records)
+    db().commit()  # the whole file's good rows at once: a failure before here leaves nothing
+    _report(file, summary)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -3,6 +3,11 @@
 One reader and one writer over the three formats, chosen by the file's suffix, so the services
 never see a format. Readers stream row by row (XLSX in openpyxl's read-only mode) and report a
 row they cannot parse as a problem with its line number instead of stopping; writers append.
+
+The input is bounded before it is parsed (a line, a CSV field, a workbook's unpacked parts), so
+a broken or hostile file costs a message naming its line, not memory or a traceback. A file that
+cannot be read as a whole (not UTF-8, a CSV field past the bound, an oversized workbook) raises
+InvalidInput naming the line: the import then writes nothing.
 """
 from __future__ import annotations
 
@@ -33,6 +38,11 @@ EXTRA = "_extra"
 # text cell written to XLSX as a plain string starting with "=".
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NEUTRALISED = re.compile("^'*[" + re.escape("".join(FORMULA_START)) + "]")
+# Bounds on what is read before it is parsed. A row of the exchange formats is well under 2 KB.
+MAX_LINE_BYTES = 64 * 1024  # one JSONL or CSV line
+MAX_COLUMNS = 64  # cells read from one CSV or sheet row
+MAX_XLSX_BYTES = 256 * 1024 * 1024  # a workbook's parts unpacked, all together
+MAX_XLSX_PART_BYTES = 64 * 1024 * 1024  # one part unpacked (openpyxl reads the shared strings whole)
 
 
 @dataclass(frozen=True)
@@ -58,6 +68,7 @@ def read_rows(path: Path) -> Iterator[SourceRow]:
 
 def _open_workbook(path: Path):
     """The workbook read-only; a zip that is no workbook raises BadZipFile like any other non-workbook."""
+    check_workbook(path)
     try:
         return load_workbook(path, read_only=True, data_only=True)
     except (KeyError, InvalidFileException) as error:  # e.g. no [Content_Types].xml in the archive
@@ -77,17 +88,58 @@ def estimate_rows(path: Path) -> int | None:
         return sum(chunk.count(b"\n") for chunk in iter(lambda: file.read(1 << 20), b""))
 
 
+def _lines(file: IO[bytes]) -> Iterator[tuple[int, str | None]]:
+    """(line number, text) for each line, decoded one at a time so that a byte that is not UTF-8
+    is reported by its line; the text is None for a line longer than MAX_LINE_BYTES (skipped
+    unread)."""
+    line = 0
+    while True:
+        data = file.readline(MAX_LINE_BYTES + 1)
+        if not data:
+            return
+        line += 1
+        if len(data) > MAX_LINE_BYTES:
+            while data and not data.endswith(b"\n"):  # skip the rest of the line, a bounded piece at a time
+                data = file.readline(MAX_LINE_BYTES)
+            yield line, None
+            continue
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise InvalidInput(
+                f"第 {line} 行不是 UTF-8 文本（第 {error.start + 1} 个字节）：CSV 与 JSONL 文件须为 UTF-8 编码",
+                f"line {line} is not UTF-8 text (byte {error.start + 1} of the line): CSV and JSONL files must be UTF-8",
+                "file") from None
+        yield line, text.removeprefix(BOM) if line == 1 else text
+
+
+def _too_long(line: int) -> InvalidInput:
+    return InvalidInput(f"第 {line} 行超过 {MAX_LINE_BYTES} 字节", f"line {line} is longer than {MAX_LINE_BYTES} bytes",
+                        "(row)")
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not a JSON value")  # Python's json would read NaN and Infinity
+
+
 def _read_jsonl(path: Path) -> Iterator[SourceRow]:
-    with path.open(encoding="utf-8-sig") as file:
-        for line, text in enumerate(file, 1):
+    with path.open("rb") as file:
+        for line, text in _lines(file):
+            if text is None:
+                yield SourceRow(line, {"raw": ""}, _too_long(line))
+                continue
             text = text.rstrip("\r\n")
             if not text.strip():
                 continue
             try:
-                data = json.loads(text)
+                data = json.loads(text, parse_constant=_no_constant)
             except ValueError as exc:
                 yield SourceRow(line, {"raw": text}, InvalidInput(
                     f"不是有效的 JSON：{exc.args[0]}", f"malformed JSON: {exc.args[0]}", "(row)"))
+                continue
+            except RecursionError:
+                yield SourceRow(line, {"raw": text[:200]}, InvalidInput(
+                    "JSON 嵌套层数过多", "the JSON is nested too deeply", "(row)"))
                 continue
             if not isinstance(data, dict):
                 yield SourceRow(line, {"raw": text}, InvalidInput(
@@ -120,22 +172,50 @@ def _header(values) -> list[str]:
 
 
 def _read_csv(path: Path) -> Iterator[SourceRow]:
-    with path.open(encoding="utf-8-sig", newline="") as file:
-        reader = csv.reader(file)
-        header = _header(next(reader, []))
-        start = reader.line_num + 1
-        for values in reader:
-            # line_num is where the row ends; a quoted value with line breaks starts it earlier.
-            row = _tabular(header, [restore_text(v) for v in values], start)
+    with path.open("rb") as file:
+        def texts() -> Iterator[str]:
+            for line, text in _lines(file):
+                if text is None:
+                    raise _unreadable_csv(line, _too_long(line))
+                yield text
+
+        reader = csv.reader(texts())
+        start = 1
+        try:
+            header = _header(next(reader, [])[:MAX_COLUMNS])
             start = reader.line_num + 1
-            if row is not None:
-                yield row
+            for values in reader:
+                # line_num is where the row ends; a quoted value with line breaks starts it earlier.
+                row = _tabular(header, [restore_text(v) for v in values[:MAX_COLUMNS]], start)
+                start = reader.line_num + 1
+                if row is not None:
+                    yield row
+        except csv.Error as error:  # e.g. a field past the csv module's 131,072 characters
+            raise _unreadable_csv(start, InvalidInput(str(error), str(error))) from None
+
+
+def _unreadable_csv(line: int, error: InvalidInput) -> InvalidInput:
+    """A CSV that cannot be read on from ``line`` (a quote left open swallows what follows)."""
+    return InvalidInput(f"第 {line} 行起无法按 CSV 读取：{error.zh}", f"cannot read the CSV from line {line}: {error.en}",
+                        "file")
+
+
+def check_workbook(path: Path) -> None:
+    """Refuse a workbook whose parts unpack past the bounds, before openpyxl reads any of them."""
+    with zipfile.ZipFile(path) as archive:
+        sizes = [info.file_size for info in archive.infolist()]
+    if sum(sizes) > MAX_XLSX_BYTES or max(sizes, default=0) > MAX_XLSX_PART_BYTES:
+        raise InvalidInput(
+            f"工作簿解压后过大（共 {sum(sizes)} 字节，上限 {MAX_XLSX_BYTES}，单个部件上限 {MAX_XLSX_PART_BYTES}）："
+            "请拆分文件或改用 CSV/JSONL",
+            f"the workbook unpacks to too much ({sum(sizes)} bytes; at most {MAX_XLSX_BYTES}, "
+            f"{MAX_XLSX_PART_BYTES} per part): split it or use CSV/JSONL", "file")
 
 
 def _read_xlsx(path: Path) -> Iterator[SourceRow]:
     workbook = _open_workbook(path)
     try:
-        rows = workbook.worksheets[0].iter_rows(values_only=True)
+        rows = workbook.worksheets[0].iter_rows(values_only=True, max_col=MAX_COLUMNS)
         header = _header(next(rows, ()))
         for line, values in enumerate(rows, 2):
             row = _tabular(header, values, line)

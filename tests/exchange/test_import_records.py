@@ -6,10 +6,12 @@ import datetime as dt
 import json
 
 import pytest
+import sqlalchemy as sa
 from openpyxl import Workbook
 from sqlmodel import select
 
 from credit.audit.models import AuditEvent
+from credit.errors import InvalidInput
 from credit.scoring.models import Assessment
 from credit.subjects.services import synthetic_uscc
 from credit.records.models import Record, RecordEvent
@@ -159,12 +161,24 @@ def test_field_changes_update_the_record_and_reassess_both_subjects(cli, session
     assert (_assessment(session, agency).score, _assessment(session, other).score) == (100, 80)
 
 
-def test_the_same_id_twice_in_one_file_updates_instead_of_duplicating(cli, session, tmp_path, agency):
+def test_the_same_id_twice_in_one_file_is_refused_with_both_lines_and_a_rerun_changes_nothing(cli, session, tmp_path,
+                                                                                             agency):
+    # It used to keep the last row silently, so every re-import reported a change.
     path = tmp_path / "records.jsonl"
-    write_jsonl(path, [record_row("R1", agency.uscc), record_row("R1", agency.uscc, status="revoked")])
+    write_jsonl(path, [record_row("R1", agency.uscc), record_row("R2", agency.uscc),
+                       record_row("R1", agency.uscc, status="revoked")])
     result = cli("import", "records", path)
-    assert "imported 1, updated 1, unchanged 0, rejected 0" in result.stdout
-    assert [r.status for r in session.exec(select(Record))] == ["revoked"]
+    assert result.exit_code == 1
+    assert "imported 2, updated 0, unchanged 0, rejected 1" in result.stdout
+    assert "records.jsonl:3: id: id R1 在文件中重复：第 1 行与第 3 行" in result.stderr
+    assert "duplicate id R1 in the file: lines 1 and 3" in result.stderr
+    assert [(r.external_id, r.status) for r in session.exec(select(Record).order_by(Record.id))] == [
+        ("R1", "confirmed"), ("R2", "confirmed")]
+    events = len(session.exec(select(AuditEvent)).all())
+
+    again = cli("import", "records", path)
+    assert "imported 0, updated 0, unchanged 2, rejected 1" in again.stdout
+    assert len(session.exec(select(AuditEvent)).all()) == events
 
 
 def test_csv_and_xlsx_rows_are_numbered_as_a_spreadsheet_shows_them(cli, tmp_path, agency):
@@ -215,9 +229,16 @@ def test_a_csv_row_spanning_lines_is_reported_at_the_line_where_it_starts(cli, t
     assert "imported 1, updated 0, unchanged 0, rejected 2" in result.stdout
 
 
-def test_an_import_stopped_by_an_unreadable_line_still_reassesses_what_it_committed(cli, session, tmp_path, agency):
-    # The first batch (1,000 rows) is committed before the bad bytes at the end stop the import;
-    # its subject's assessment of today must count those records, not wait for the 01:00 job.
+def _nothing_written(session) -> bool:
+    session.expire_all()
+    imported = select(AuditEvent).where(AuditEvent.action != "subject.create")  # the fixture's subject
+    return not any(session.exec(query).first() for query in (select(Record), select(RecordEvent), select(Assessment),
+                                                               imported))
+
+
+def test_an_unreadable_line_names_its_line_and_the_import_writes_nothing(cli, session, tmp_path, agency):
+    # The batches before the bad bytes used to stay committed, and the message gave a byte offset
+    # in an 8 KB chunk of the file.
     path = tmp_path / "records.jsonl"
     write_jsonl(path, [record_row(f"R{i}", agency.uscc) for i in range(1500)])
     with path.open("ab") as file:
@@ -225,6 +246,88 @@ def test_an_import_stopped_by_an_unreadable_line_still_reassesses_what_it_commit
 
     result = cli("import", "records", path)
 
-    assert result.exit_code == 1 and "cannot read the file" in result.stderr
-    assert len(session.exec(select(Record)).all()) == 1000
-    assert (_assessment(session, agency).score, _assessment(session, agency).grade) == (0, "D")
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert "第 1501 行不是 UTF-8 文本" in result.stderr and "line 1501 is not UTF-8 text" in result.stderr
+    assert "position" not in result.stderr
+    assert _nothing_written(session)
+
+
+def test_an_import_that_fails_after_writing_every_row_leaves_nothing(cli, session, tmp_path, agency, monkeypatch):
+    # As a kill would: the failure comes after the rows, their history and their events were written.
+    def fail(*_args, **_kwargs):
+        raise InvalidInput("中断", "interrupted")
+
+    monkeypatch.setattr("credit.exchange.services.reassess", fail)
+    path = tmp_path / "records.jsonl"
+    write_jsonl(path, [record_row(f"R{i}", agency.uscc) for i in range(1500)])
+
+    result = cli("import", "records", path)
+
+    assert result.exit_code == 1 and "interrupted" in result.stderr
+    assert _nothing_written(session)
+    monkeypatch.undo()
+    assert "imported 1500, updated 0, unchanged 0, rejected 0" in cli("import", "records", path).stdout
+
+
+def test_rejected_rows_write_nothing_and_every_other_row_is_written_whole(cli, session, tmp_path, agency, make_subject):
+    """Rows refused by the row alone and by what is stored, beside new, updated, revoked and unchanged ones."""
+    firm = make_subject("firm")
+    path = tmp_path / "records.jsonl"
+    write_jsonl(path, [record_row("KEEP", agency.uscc), record_row("MOVE", agency.uscc),
+                       record_row("REVOKE", agency.uscc), record_row("GONE", agency.uscc, status="revoked")])
+    assert cli("import", "records", path).exit_code == 0
+    session.expire_all()
+    stored_before = {r.external_id: r.id for r in session.exec(select(Record))}
+    events_before = session.exec(select(sa.func.max(AuditEvent.id))).one()
+
+    write_jsonl(path, [
+        record_row("KEEP", agency.uscc),  # unchanged
+        record_row("MOVE", agency.uscc, document_no="淮市监知罚〔2025〕99号"),  # updated
+        record_row("REVOKE", agency.uscc, status="revoked"),  # revoked
+        record_row("NEW-1", agency.uscc),  # new
+        record_row("NEW-1", agency.uscc),  # duplicate in the file
+        record_row("BAD-DATE", agency.uscc, decision_date="2026-02-30"),  # refused by the row alone
+        record_row("NO-SUBJECT", VALID),  # refused against the stored subjects
+        record_row("WRONG-KIND", firm.uscc),  # refused against the catalog
+        record_row("GONE", agency.uscc),  # refused against the stored record (revoked stays revoked)
+        record_row("NEW-2", agency.uscc, type="PA-RECTIFY", decision_date="2026-06-01"),  # new
+    ])
+    result = cli("import", "records", path)
+
+    assert result.exit_code == 1
+    assert "imported 2, updated 2, unchanged 1, rejected 5" in result.stdout
+    rejects = read_jsonl(tmp_path / "records.jsonl.rejects.jsonl")
+    assert sorted((r["line"], r["id"], r["field"]) for r in rejects) == [
+        (5, "NEW-1", "id"), (6, "BAD-DATE", "decision_date"), (7, "NO-SUBJECT", "uscc"), (8, "WRONG-KIND", "type"),
+        (9, "GONE", "status")]
+    assert next(r for r in rejects if r["line"] == 8)["reason_en"] == "record type PA-PENALTY does not apply to a firm"
+    assert next(r for r in rejects if r["line"] == 9) == {
+        **record_row("GONE", agency.uscc), "line": 9, "field": "status", "reason_zh": "该记录已撤销，不能重新确认；请使用新的 id 报送",
+        "reason_en": "the record was revoked and cannot be confirmed again: send it with a new id"}
+
+    session.expire_all()
+    records = {r.external_id: r for r in session.exec(select(Record))}
+    assert sorted(records) == ["GONE", "KEEP", "MOVE", "NEW-1", "NEW-2", "REVOKE"]
+    assert records["MOVE"].document_no == "淮市监知罚〔2025〕99号" and records["GONE"].status == "revoked"
+    assert (records["REVOKE"].status, records["REVOKE"].status_reason) == (
+        "revoked", "由 records.jsonl 第 3 行导入 / imported from records.jsonl line 3")
+    assert records["NEW-2"].category == "patent" and records["NEW-1"].confirmed_at is not None
+    history = session.exec(select(RecordEvent).where(RecordEvent.record_id.not_in(stored_before.values()) |
+                                                     (RecordEvent.to_status == "revoked")).order_by(RecordEvent.id)).all()
+    by_id = {r.id: name for name, r in records.items()}
+    assert sorted((by_id[e.record_id], e.from_status, e.to_status) for e in history) == [
+        ("GONE", None, "revoked"), ("NEW-1", None, "confirmed"), ("NEW-2", None, "confirmed"),
+        ("REVOKE", "confirmed", "revoked")]
+    events = session.exec(select(AuditEvent).where(AuditEvent.id > events_before,
+                                                   AuditEvent.object_type == "record")).all()
+    assert sorted((e.action, by_id[int(e.object_id)]) for e in events) == [
+        ("record.import", "NEW-1"), ("record.import", "NEW-2"), ("record.revoked", "REVOKE"),
+        ("record.update", "MOVE")]
+    assert '"line":4' in next(e.data for e in events if e.action == "record.import" and by_id[int(e.object_id)] == "NEW-1")
+    verify = cli("audit", "verify")
+    assert verify.exit_code == 0, verify.output
+    # The import's reassessment counts exactly the records in force: KEEP, MOVE, NEW-1 and NEW-2.
+    imported_score = _assessment(session, agency).score
+    [fresh] = json.loads(cli("assess", "--uscc", agency.uscc, "--format", "json").stdout)
+    assert sorted(c["record_id"] for c in fresh["contributions"]) == ["KEEP", "MOVE", "NEW-1", "NEW-2"]
+    assert imported_score == fresh["score"]
