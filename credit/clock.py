@@ -58,10 +58,10 @@ def configured_clock(at: str | None) -> Clock:
             f"CREDIT_CLOCK_AT is not a valid time ({at}), e.g. 2026-12-01T08:00+08:00") from None
 
 
-def fixed_clock_warning(clock: Clock) -> str | None:
-    """The loud start-up line of a process whose clock is fixed (CREDIT_CLOCK_AT); else None."""
-    if not isinstance(clock, FixedClock):
+def fixed_clock_warning(at: str | None) -> str | None:
+    """The loud start-up line of a process whose clock CREDIT_CLOCK_AT fixes; None when it is unset."""
+    if not at:
         return None
-    at = to_local(clock.now()).isoformat(timespec="minutes")
-    return (f"!!! 警告：CREDIT_CLOCK_AT 已设置，系统时间固定为 {at}，仅供培训和测试环境使用 / "
-            f"WARNING: CREDIT_CLOCK_AT is set: the clock is fixed at {at}; for training and test environments only !!!")
+    fixed = to_local(configured_clock(at).now()).isoformat(timespec="minutes")
+    return (f"!!! 警告：CREDIT_CLOCK_AT 已设置，系统时间固定为 {fixed}，仅供培训和测试环境使用 / "
+            f"WARNING: CREDIT_CLOCK_AT is set: the clock is fixed at {fixed}; for training and test environments only !!!")

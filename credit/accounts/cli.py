@@ -76,7 +76,7 @@ def serve(info: ScriptInfo, host: str, port: int, threads: int) -> None:
 
     app = info.load_app()
     with app.app_context():
-        for warning in (public_base_url_warning(app.config), fixed_clock_warning(current().clock)):
+        for warning in (public_base_url_warning(app.config), fixed_clock_warning(app.config.get("CLOCK_AT"))):
             if warning:
                 click.echo(warning, err=True)
         try:

@@ -22,6 +22,11 @@ from credit.notices import triggers
 from credit.notices.services import current_settings
 
 
+def _at(day: dt.date, hour: int) -> dt.datetime:
+    """A job's scheduled time (Huainan) as the runner passes it: UTC, as stored."""
+    return dt.datetime.combine(day, dt.time(hour), LOCAL_TZ).astimezone(dt.timezone.utc)
+
+
 def issue_demo_history(session: Session, catalog: Catalog, now: dt.datetime, months: int) -> str:
     settings = current_settings()
     history = Period.month(to_local(now).date()).offset(-1).last_n(months)
@@ -29,9 +34,8 @@ def issue_demo_history(session: Session, catalog: Catalog, now: dt.datetime, mon
     for index, month in enumerate(history):
         first = month.last + dt.timedelta(days=1)
         if index:
-            nightly = dt.datetime.combine(first, dt.time(2), LOCAL_TZ)
-            grade_notices += triggers.issue_grade_change_notices(session, settings, nightly)
-        triggers.issue_monthly_report(session, settings, catalog, dt.datetime.combine(first, dt.time(6), LOCAL_TZ))
+            grade_notices += triggers.issue_grade_change_notices(session, settings, _at(first, 2))
+        triggers.issue_monthly_report(session, settings, catalog, _at(first, 6))
         reports += 1
     return _l("%(grades)d grade change notices and %(reports)d monthly reports of the past year",
               grades=grade_notices, reports=reports)

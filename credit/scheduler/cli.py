@@ -37,7 +37,7 @@ def scheduler_command() -> None:
     """
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    for warning in (public_base_url_warning(current_app.config), fixed_clock_warning(current().clock)):
+    for warning in (public_base_url_warning(current_app.config), fixed_clock_warning(current_app.config.get("CLOCK_AT"))):
         if warning:
             click.echo(warning, err=True)
     click.echo(bilingual(_l("scheduler started (Asia/Shanghai)")))
