@@ -28,7 +28,9 @@ def test_serve_runs_the_app_with_waitress(app, runner, monkeypatch):
     assert "CREDIT_CLOCK_AT" not in first.stderr  # the test app's clock is given, not configured
 
 
-def test_a_busy_port_is_one_line_naming_the_option_to_use(runner):
+def test_a_busy_port_is_one_line_naming_the_option_to_use(app, runner, monkeypatch):
+    # A public address, so that on PostgreSQL no start-up warning comes before the line.
+    monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", "https://credit.example.gov.cn")
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
