@@ -57,6 +57,10 @@ class Config:
         # (three years from the listing decision, SAMR Order 44).
         self.OBJECTION_WORKING_DAYS = int(os.environ.get("CREDIT_OBJECTION_WORKING_DAYS", "15"))
         self.LISTING_YEARS = int(os.environ.get("CREDIT_LISTING_YEARS", "3"))
+        # Training and test environments only: an instant (ISO 8601, e.g. 2026-12-01T08:00+08:00)
+        # the whole system takes as "now", so a class or a test sees the same day every time.
+        # `credit serve` and `credit scheduler` warn loudly when it is set.
+        self.CLOCK_AT = os.environ.get("CREDIT_CLOCK_AT") or None
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         # Served behind the reverse proxy's TLS: the cookie is sent over HTTPS only, and browsers

@@ -7,7 +7,7 @@ import pkgutil
 from flask import Flask
 
 from config import PROJECT_ROOT, Config
-from credit.clock import Clock
+from credit.clock import Clock, configured_clock
 from credit.context import CreditContext, close_db
 from credit.notices.layout import FontFiles, check_fonts
 
@@ -23,7 +23,7 @@ def create_app(config: Config | None = None, clock: Clock | None = None) -> Flas
         template_folder=str(PROJECT_ROOT / "templates"),
     )
     app.config.update(config.as_dict())
-    app.extensions["credit"] = CreditContext.build(config, clock or Clock())
+    app.extensions["credit"] = CreditContext.build(config, clock or configured_clock(config.CLOCK_AT))
     app.teardown_appcontext(close_db)
     _import_packages()
     from credit.web import init_web

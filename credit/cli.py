@@ -1,6 +1,8 @@
 """The `credit` command: Flask's CLI group with the project's commands (`flask --app credit` works too)."""
 from __future__ import annotations
 
+import copy
+
 import click
 from flask import has_app_context
 from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
@@ -10,18 +12,38 @@ from credit import create_app
 from credit.context import current, db
 from credit.errors import DomainError
 from credit.i18n import bilingual, fail
+from credit.clock import ClockSettingProblem
 from credit.notices.layout import FontProblem
 
 
 def _create_app():
     try:
         return create_app()
-    except FontProblem as problem:  # a font setting refused at start: its message, not a traceback
+    except (FontProblem, ClockSettingProblem) as problem:  # a setting refused at start: its message, not a traceback
         raise click.ClickException(str(problem)) from None
+
+
+# Flask's generic options: the app is always this one, configured from the environment (config.py),
+# so `credit --help` does not offer them (they still work, unlisted).
+FLASK_OPTIONS = ("env_file", "app", "debug", "version")
+
+
+def _hidden(param: click.Parameter) -> click.Parameter:
+    # A copy: Flask's option objects are shared with the `flask` command itself.
+    param = copy.copy(param)
+    param.hidden = True
+    return param
 
 
 class CreditGroup(FlaskGroup):
     """Flask's group, where a DomainError from any command is a message and exit status 1."""
+
+    def __init__(self, **extra):
+        super().__init__(**extra)
+        self.params = [_hidden(p) if p.name in FLASK_OPTIONS else p for p in self.params]
+        # Installed extensions' `flask.commands` plugins (Flask-Limiter's `limiter`) are not this
+        # system's commands: only the project's own stand in `credit --help`.
+        self._loaded_plugin_commands = True
 
     def invoke(self, ctx: click.Context):
         try:

@@ -10,8 +10,10 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from credit.audit.models import AuditEvent
+from credit.clock import to_local
 from credit.cli import main
 from credit.demo import generate
+from credit.notices.models import Notice
 from credit.scoring.models import Assessment
 from credit.subjects.models import DISTRICTS, SUBJECT_KINDS, Subject
 from credit.records.models import Record
@@ -77,6 +79,17 @@ def test_demo_loads_every_grade_and_if_empty_leaves_existing_data_alone(runner, 
     assert sorted(changes) == sorted(s for s in statuses.elements() if s in ("repaired", "disputed"))
     assert [(day, data["reason"], data["subjects"]) for day, data in events[-13:]] == [
         (day.isoformat(), "demo", 360) for day in dates]
+
+    # A year of what the jobs would have issued: each month's report on the 1st at 06:00, and the
+    # grade changes at 02:00 the morning after each month-end but the first (where the history starts).
+    notices = session.exec(select(Notice).order_by(Notice.id)).all()
+    reports = [n for n in notices if n.kind == "monthly_report"]
+    firsts = [month_end + dt.timedelta(days=1) for month_end in dates[:-1]]  # 2025-12-01 ... 2026-11-01
+    assert [to_local(n.issued_at).isoformat() for n in reports] == [f"{day}T06:00:00+08:00" for day in firsts]
+    changes = [n for n in notices if n.kind == "grade_change"]
+    assert changes and {to_local(n.issued_at).isoformat() for n in changes} <= {
+        f"{day}T02:00:00+08:00" for day in firsts[1:]}
+    assert all(n.issued_by == "scheduler" for n in notices) and len(changes) < 360
 
     again = runner.invoke(main, ["demo", "--if-empty"])
     assert again.exit_code == 0 and "data present" in again.stdout

@@ -1,6 +1,7 @@
 """`credit users create|disable|list|unlock|set-password` and `credit serve`."""
 from __future__ import annotations
 
+import errno
 import json
 
 import click
@@ -14,7 +15,7 @@ from credit.accounts.services import create_user, disable_user, set_password, un
 from credit.audit.actor import Actor
 from credit.context import current, db
 from credit.errors import NotFound
-from credit.i18n import bilingual
+from credit.i18n import bilingual, fail
 from credit.subjects.services import find_by_uscc, validate_uscc
 
 CLI_ACTOR = Actor(None, "cli")
@@ -105,16 +106,32 @@ def list_users(fmt: str, search: str) -> None:
 @click.option("--threads", default=8, show_default=True, type=int)
 @pass_script_info
 def serve(info: ScriptInfo, host: str, port: int, threads: int) -> None:
-    """Run the web application with waitress (a production WSGI server)."""
-    from waitress import serve as waitress_serve
+    """运行网站 / run the web application with waitress.
 
+    Waitress is a production WSGI server; put a reverse proxy for TLS in front (deploy/).
+    """
+    import logging
+
+    from waitress.server import create_server
+
+    from credit.clock import fixed_clock_warning
     from credit.notices.services import public_base_url_warning
 
     app = info.load_app()
-    if warning := public_base_url_warning(app.config):
-        click.echo(warning, err=True)
     with app.app_context():
+        for warning in (public_base_url_warning(app.config), fixed_clock_warning(app.config.get("CLOCK_AT"))):
+            if warning:
+                click.echo(warning, err=True)
+        try:
+            server = create_server(app, host=host, port=port, threads=threads)
+        except OSError as error:
+            if error.errno != errno.EADDRINUSE:
+                raise
+            fail(_l("port %(port)d is in use: choose another with --port %(other)d (make run PORT=%(other)d)",
+                    port=port, other=port + 1))
+        # Said once the socket listens, so whoever waits for this line can connect at once.
         click.echo(bilingual(_l("IP Credit Supervision: http://%(host)s:%(port)s/ (Ctrl+C to quit)", host=host,
                                 port=port)))
+    logging.basicConfig()  # waitress's own warnings (e.g. a full task queue) reach stderr
     # No app context around the server: each request pushes its own.
-    waitress_serve(app, host=host, port=port, threads=threads)
+    server.run()

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from credit.audit.actor import Actor
@@ -129,6 +130,11 @@ def export_group() -> None:
     """导出主体、记录或评价结果 / export subjects, records or assessments."""
 
 
+# `--labels zh|en`: the column titles and values people read, in that language, instead of the
+# exchange shapes' field names and codes.
+LABEL_LANGUAGES = {"zh": "zh_CN", "en": "en"}
+
+
 def _export_options(command):
     command = click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
                            help="输出文件（默认标准输出） / output file (default stdout)")(command)
@@ -149,9 +155,22 @@ def _export(columns: tuple[str, ...], rows: Iterator[dict], fmt: str | None, out
 
 @export_group.command("subjects")
 @_export_options
+@click.option("--labels", type=click.Choice(list(LABEL_LANGUAGES)),
+              help="人读的表头和名称（如网页导出，含得分和等级） / human headers and labels, as the web export, "
+                   "with score and grade")
 @with_appcontext
-def export_subjects(fmt: str | None, output: Path | None) -> None:
-    _export(services.SUBJECT_COLUMNS, services.subject_rows(db()), fmt, output)
+def export_subjects(fmt: str | None, output: Path | None, labels: str | None) -> None:
+    if labels is None:
+        _export(services.SUBJECT_COLUMNS, services.subject_rows(db()), fmt, output)
+        return
+    from credit.subjects import export
+    from credit.subjects.search import SubjectFilter, iter_subjects
+
+    # The web export's labelled rows, rendered in the language asked for while they are written.
+    with force_locale(LABEL_LANGUAGES[labels]):
+        columns = tuple(export.headers())
+        rows = (dict(zip(columns, export.cells(row))) for row in iter_subjects(db(), SubjectFilter()))
+        _export(columns, rows, fmt, output)
 
 
 @export_group.command("records")

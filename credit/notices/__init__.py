@@ -5,7 +5,7 @@ import datetime as dt
 
 from flask_babel import lazy_gettext as _l
 
-from credit.signals import monthly_reports, nightly_notices, subject_page_sections
+from credit.signals import demo_loaded, monthly_reports, nightly_notices, subject_page_sections
 
 # The receivers import what they use when called: importing the package (e.g. for its models)
 # stays cheap and free of import cycles.
@@ -41,3 +41,11 @@ def _issue_monthly_report(session, now: dt.datetime):
 
     notice = triggers.issue_monthly_report(session, current_settings(), current().catalog, now)
     return _l("monthly report %(number)s", number=notice.document_no)
+
+
+@demo_loaded.connect
+def _issue_demo_history(session, catalog, now: dt.datetime, rng):
+    from credit.demo import HISTORY_MONTHS
+    from credit.notices.demo import issue_demo_history
+
+    return issue_demo_history(session, catalog, now, HISTORY_MONTHS)

@@ -10,7 +10,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import lazy_gettext as _l
 
-from credit.clock import LOCAL_TZ, to_local
+from credit.clock import LOCAL_TZ, fixed_clock_warning, to_local
 from credit.context import current, db
 from credit.i18n import bilingual, chinese
 from credit.notices.services import public_base_url_warning
@@ -30,11 +30,16 @@ def _columns(*titles: tuple) -> str:
 @click.command("scheduler")
 @with_appcontext
 def scheduler_command() -> None:
-    """定时任务进程 / run the scheduler process (one per deployment, beside the web app)."""
+    """定时任务进程 / run the scheduler process.
+
+    One per deployment, beside the web application: it runs each job once per scheduled time and, on
+    start, catches up a run missed within its grace period.
+    """
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    if warning := public_base_url_warning(current_app.config):
-        click.echo(warning, err=True)
+    for warning in (public_base_url_warning(current_app.config), fixed_clock_warning(current_app.config.get("CLOCK_AT"))):
+        if warning:
+            click.echo(warning, err=True)
     click.echo(bilingual(_l("scheduler started (Asia/Shanghai)")))
     for outcome in catch_up():
         click.echo(bilingual(_l("caught up: %(outcome)s", outcome=outcome.describe())))

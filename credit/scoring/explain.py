@@ -100,7 +100,8 @@ class HistoryChart:
 
 def history_chart(history: list[Assessment], version: CatalogVersionSpec, width: int = 640,
                   height: int = 220) -> HistoryChart:
-    left, right, top, bottom = 40, width - 12, 10, height - 28
+    # The grade letters sit in the right margin, clear of the points at the plot's right edge.
+    left, right, top, bottom = 40, width - 32, 10, height - 28
     low = version.score_floor
     high = max([version.base_score + version.bonus_total_cap] + [a.score for a in history])
 

@@ -9,11 +9,16 @@ from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
 from credit.subjects.models import DISTRICTS, SUBJECT_KINDS
-from credit.subjects.search import SubjectFilter
+from credit.subjects.search import SORTS, SubjectFilter
 
 KIND_CHOICES = [SelectChoice(code, label) for code, label in SUBJECT_KINDS.items()]
 DISTRICT_CHOICES = [SelectChoice(code, _l("%(district)s (%(code)s)", district=name, code=code))
                     for code, name in DISTRICTS.items()]
+# The grades and supervision tiers of the catalog (DESIGN section 4); tiers by their code.
+GRADES = ("A+", "A", "B", "C", "D")
+TIER_LABELS = {"low": _l("Low risk"), "general": _l("General risk"), "watch": _l("Attention"), "key": _l("Key supervision")}
+SORT_LABELS = {"name": _l("Name"), "score": _l("Score, highest first"), "score_asc": _l("Score, lowest first"),
+               "registered": _l("Registration date, newest first")}
 
 
 class SubjectSearchForm(Form):
@@ -24,6 +29,12 @@ class SubjectSearchForm(Form):
     district = SelectField(_l("District"), choices=[SelectChoice("", _l("All districts"))] + DISTRICT_CHOICES,
                            validators=[Optional()])
     kind = SelectField(_l("Kind"), choices=[SelectChoice("", _l("All kinds"))] + KIND_CHOICES, validators=[Optional()])
+    grade = SelectField(_l("Grade"), choices=[SelectChoice("", _l("All grades"))] + [SelectChoice(g, g) for g in GRADES],
+                        validators=[Optional()])
+    tier = SelectField(_l("Supervision tier"), choices=[SelectChoice("", _l("All tiers"))]
+                       + [SelectChoice(code, label) for code, label in TIER_LABELS.items()], validators=[Optional()])
+    sort = SelectField(_l("Sort by"), choices=[SelectChoice(key, SORT_LABELS[key]) for key in SORTS],
+                       validators=[Optional()])
     page = IntegerField(_l("Page"), default=1, validators=[Optional()])
 
     def criteria(self) -> SubjectFilter:
@@ -31,7 +42,8 @@ class SubjectSearchForm(Form):
         def value(field):
             return "" if field.errors or not field.data else field.data
 
-        return SubjectFilter(value(self.name), value(self.uscc), value(self.district), value(self.kind))
+        return SubjectFilter(value(self.name), value(self.uscc), value(self.district), value(self.kind),
+                             value(self.grade), value(self.tier), value(self.sort) or "name")
 
     def page_number(self) -> int:
         return self.page.data if not self.page.errors and self.page.data else 1

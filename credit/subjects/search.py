@@ -19,6 +19,14 @@ class SubjectFilter:
     uscc: str = ""
     district: str = ""
     kind: str = ""
+    grade: str = ""  # of the latest assessment
+    tier: str = ""
+    sort: str = "name"  # a key of SORTS
+
+
+# How a result list may be ordered: by name, by score (highest or lowest first), by registration
+# date (newest first); subjects not assessed (or without a date) come last.
+SORTS = ("name", "score", "score_asc", "registered")
 
 
 def _filtered(criteria: SubjectFilter):
@@ -35,8 +43,18 @@ def _filtered(criteria: SubjectFilter):
     return query
 
 
-def _with_latest_assessment(query):
-    """Rows with ``.subject`` and ``.assessment`` (its latest stored one, None before the first)."""
+def _order(criteria: SubjectFilter, subject, assessment) -> list:
+    by_name = [subject.name, subject.id]
+    return {
+        "score": [assessment.score.desc().nulls_last()],
+        "score_asc": [assessment.score.asc().nulls_last()],
+        "registered": [subject.registered_on.desc().nulls_last()],
+    }.get(criteria.sort, []) + by_name
+
+
+def _with_latest_assessment(query, criteria: SubjectFilter):
+    """Rows with ``.subject`` and ``.assessment`` (its latest stored one, None before the first),
+    narrowed to the criteria's grade and tier and in their order."""
     latest = (
         sa.select(Assessment.subject_id, sa.func.max(Assessment.as_of).label("as_of"))
         .group_by(Assessment.subject_id)
@@ -44,18 +62,24 @@ def _with_latest_assessment(query):
     )
     subject = sa.orm.aliased(Subject, query.subquery("filtered"), name="subject")
     assessment = sa.orm.aliased(Assessment, name="assessment")
-    return (
+    rows = (
         sa.select(subject, assessment)
         .outerjoin(latest, latest.c.subject_id == subject.id)
         .outerjoin(assessment, sa.and_(assessment.subject_id == subject.id, assessment.as_of == latest.c.as_of))
-        .order_by(subject.name, subject.id)
+        .order_by(*_order(criteria, subject, assessment))
     )
+    if criteria.grade:
+        rows = rows.where(assessment.grade == criteria.grade)
+    if criteria.tier:
+        rows = rows.where(assessment.tier == criteria.tier)
+    return rows
 
 
 def search_subjects(session: Session, criteria: SubjectFilter, page: int = 1, per_page: int = 20) -> Page:
-    return paginate(session, _with_latest_assessment(_filtered(criteria)), page, per_page)
+    return paginate(session, _with_latest_assessment(_filtered(criteria), criteria), page, per_page)
 
 
 def iter_subjects(session: Session, criteria: SubjectFilter, batch: int = 1000) -> Iterator[sa.Row]:
     """Every matching subject in the order of the result pages (for exports of any size)."""
-    return iter(session.execute(_with_latest_assessment(_filtered(criteria)).execution_options(yield_per=batch)))
+    return iter(session.execute(
+        _with_latest_assessment(_filtered(criteria), criteria).execution_options(yield_per=batch)))

@@ -16,7 +16,7 @@ from credit.records.queries import subject_records
 from credit.scoring.explain import history_chart, subject_profile
 from credit.signals import subject_page_sections
 from credit.subjects.export import csv_chunks, xlsx_bytes
-from credit.subjects.forms import SubjectForm, SubjectSearchForm
+from credit.subjects.forms import TIER_LABELS, SubjectForm, SubjectSearchForm
 from credit.subjects.models import DISTRICTS, SUBJECT_KINDS, Subject
 from credit.subjects.search import iter_subjects, search_subjects
 from credit.subjects.services import SubjectInput, create_subject, update_subject
@@ -24,7 +24,7 @@ from credit.web.forms import submit
 from credit.web.sections import collect
 
 bp = Blueprint("subjects", __name__, url_prefix="/subjects")
-SEARCH_FIELDS = ("name", "uscc", "district", "kind")
+SEARCH_FIELDS = ("name", "uscc", "district", "kind", "grade", "tier", "sort")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -41,7 +41,7 @@ class SubjectSection:
 
 @bp.app_context_processor
 def _labels():
-    return {"SUBJECT_KINDS": SUBJECT_KINDS, "DISTRICTS": DISTRICTS}
+    return {"SUBJECT_KINDS": SUBJECT_KINDS, "DISTRICTS": DISTRICTS, "TIER_LABELS": TIER_LABELS}
 
 
 def _search_form() -> SubjectSearchForm:

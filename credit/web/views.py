@@ -31,3 +31,10 @@ def set_language(code: str):
     if code in LANGUAGES:
         session["language"] = code
     return redirect(safe_next(request.args.get("next"), url_for("web.home")))
+
+
+@bp.route("/favicon.ico")
+@public
+def favicon():
+    # Pages name the SVG icon; browsers, PDF viewers and bookmarks still ask for /favicon.ico.
+    return bp.send_static_file("favicon.ico")

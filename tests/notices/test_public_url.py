@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-import waitress
+import waitress.server
 
 from credit.audit.actor import Actor
 from credit.cli import main
@@ -56,8 +56,15 @@ def _warnings(output: str) -> list[str]:
     return [line for line in output.splitlines() if "CREDIT_PUBLIC_BASE_URL" in line]
 
 
+class NoServer:
+    """waitress's server, returning at once."""
+
+    def run(self):
+        pass
+
+
 def test_serve_warns_once_at_start(production_database, runner, monkeypatch):
-    monkeypatch.setattr(waitress, "serve", lambda wsgi, **options: None)
+    monkeypatch.setattr(waitress.server, "create_server", lambda wsgi, **options: NoServer())
     result = runner.invoke(main, ["serve"])
     assert result.exit_code == 0 and len(_warnings(result.stderr)) == 1
 

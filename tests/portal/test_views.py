@@ -2,6 +2,7 @@
 applications, and a credit report that is listed at once."""
 from __future__ import annotations
 
+import re
 import datetime as dt
 
 from sqlmodel import select
@@ -24,7 +25,8 @@ def test_the_firm_sees_its_grade_why_and_what_it_may_apply_for(client, session, 
     session.commit()
     login_as("firm", subject_id=firm.id)
     page = client.get("/firm/").get_data(as_text=True)
-    assert '<span class="figure" id="grade">C</span>' in page and '<span class="figure" id="score">60</span>' in page
+    assert re.search(r'<span class="figure tier-\w+" id="grade">C</span>', page)
+    assert re.search(r'<span class="figure tier-\w+" id="score">60</span>', page)
     assert "关注" in page and "监管措施：指导、跟踪回访" in page
     explanation = page.split('id="explanation"')[1].split("</table>")[0]
     assert "FM-INFRINGE" in explanation and "FM-COUNTERFEIT-PATENT" in explanation

@@ -335,7 +335,7 @@ def test_a_reviewer_confirms_and_the_subject_page_shows_the_new_grade(client, lo
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/subjects/{agency.id}")
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "记录已改为“已确认”，信用评价已重新计算" in page
-    assert '<span class="figure" id="grade">B</span>' in page and '<span class="figure" id="score">80</span>' in page
+    assert '<span class="figure tier-general" id="grade">B</span>' in page and 'id="score">80</span>' in page
     explanation = page[page.index('id="explanation"'):]
     assert "PA-PENALTY" in explanation and "《专利代理条例》第二十五条" in explanation
     [record] = records(session)
@@ -381,7 +381,7 @@ def test_revoking_a_confirmed_record_restores_the_grade_and_keeps_the_record(cli
     response = post_form(f"/records/{record.id}/revoke", {"revoke-reason": "行政复议撤销原处罚决定"})
     assert response.status_code == 302
     page = client.get(f"/subjects/{agency.id}").get_data(as_text=True)
-    assert '<span class="figure" id="grade">A</span>' in page and "已撤销" in page
+    assert '<span class="figure tier-low" id="grade">A</span>' in page and "已撤销" in page
     assert [r.status for r in records(session)] == ["revoked"]
 
 

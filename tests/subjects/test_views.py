@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import urllib.parse
 
 import pytest
 from openpyxl import load_workbook
@@ -11,6 +12,8 @@ from sqlmodel import select
 
 from credit.audit.models import AuditEvent
 from credit.scoring.engine import recompute_subject
+from credit.scoring.models import Assessment
+from credit.scoring.services import reassess
 from credit.subjects.models import Subject
 from credit.audit.actor import Actor
 from credit.errors import Conflict
@@ -247,6 +250,46 @@ def test_search_filters_by_name_kind_and_district(client, login_as, registry, qu
     assert {key for key, s in registry.items() if s.name in page} == expected
 
 
+@pytest.fixture
+def assessed(registry, session, ctx, clock, make_record):
+    """a: one penalty (a lower score, grade A), b: a serious finding (grade D), c: clean."""
+    make_record(registry["a"], "PA-PENALTY", dt.date(2026, 3, 2))
+    make_record(registry["b"], "TA-FORGERY", dt.date(2026, 3, 2), category="trademark")
+    reassess(session, clock, catalog=ctx.catalog, subject_ids=None, reason="test")
+    session.commit()
+    return {key: session.exec(select(Assessment).where(Assessment.subject_id == s.id)).one()
+            for key, s in registry.items()}
+
+
+def _listed(page: str, registry: dict) -> list[str]:
+    """The registry's subjects in the order the page lists them."""
+    return sorted((key for key, s in registry.items() if s.name in page), key=lambda key: page.index(registry[key].name))
+
+
+def test_the_registry_filters_by_grade_and_tier_and_sorts_by_score_name_and_date(client, login_as, session, registry,
+                                                                                  assessed):
+    login_as("reviewer")
+    grades = {key: a.grade for key, a in assessed.items()}
+    tiers = {key: a.tier for key, a in assessed.items()}
+    by_score = sorted(assessed, key=lambda key: (-assessed[key].score, registry[key].name))
+
+    for grade in set(grades.values()):
+        page = client.get(f"/subjects/?grade={urllib.parse.quote(grade)}").get_data(as_text=True)
+        assert set(_listed(page, registry)) == {key for key, g in grades.items() if g == grade}
+    page = client.get(f"/subjects/?tier={tiers['b']}").get_data(as_text=True)
+    assert set(_listed(page, registry)) == {key for key, t in tiers.items() if t == tiers["b"]}
+    assert _listed(client.get("/subjects/?sort=score").get_data(as_text=True), registry) == by_score
+    assert _listed(client.get("/subjects/?sort=score_asc").get_data(as_text=True), registry) == by_score[::-1]
+    assert _listed(client.get("/subjects/?sort=name").get_data(as_text=True), registry) == sorted(
+        registry, key=lambda key: registry[key].name)
+    registry["a"].registered_on, registry["b"].registered_on = dt.date(2020, 1, 6), dt.date(2024, 5, 6)
+    registry["c"].registered_on = None
+    session.commit()
+    page = client.get("/subjects/?sort=registered").get_data(as_text=True)
+    assert _listed(page, registry) == ["b", "a", "c"]  # newest first, no date last
+    assert all(f'class="grade tier-{tier}"' in page for tier in tiers.values())
+
+
 def test_search_by_part_of_a_uscc_in_any_case(client, login_as, registry):
     login_as("inspector")
     code = registry["c"].uscc
@@ -337,7 +380,8 @@ def test_subject_page_explains_the_score_with_rules_references_and_caps(client, 
     login_as("reviewer")
     page = client.get(f"/subjects/{subject.id}").get_data(as_text=True)
     # 100 - 40 (five abnormal filings, capped at -40) - 20 = 40: grade D, key supervision
-    assert '<span class="figure" id="grade">D</span>' in page and '<span class="figure" id="score">40</span>' in page
+    # Key supervision: the tier's alarm colour (low risk is never red).
+    assert '<span class="figure tier-key" id="grade">D</span>' in page and 'tier-key" id="score">40</span>' in page
     assert "重点监管" in page
     table = page[page.index('id="explanation"'):page.index("</table>", page.index('id="explanation"'))]
     body = table[table.index("<tbody>"):table.index("</tbody>")]

@@ -43,6 +43,7 @@ EXPECTED: dict[str, str | frozenset[str]] = {
     # web, accounts, audit
     "web.home": ANY_USER,
     "web.set_language": PUBLIC,
+    "web.favicon": PUBLIC,
     "accounts.login": PUBLIC,
     "accounts.logout": ANY_USER,
     "audit.events": frozenset({"admin"}),
