@@ -28,6 +28,7 @@ from credit.exchange.formats import SourceRow
 from credit.exchange.services import ImportJob, Rejection, import_records, import_subjects
 from credit.scoring.engine import recompute
 from credit.scoring.models import Assessment
+from credit.scoring.queries import in_force
 from credit.subjects.models import DISTRICTS, Subject
 from credit.subjects.services import synthetic_uscc
 from credit.violations.models import Record
@@ -234,7 +235,7 @@ def load_demo(session: Session, catalog: Catalog, now: dt.datetime, today: dt.da
     create_demo_users(session, now)
     session.commit()
     grades = session.execute(
-        sa.select(Assessment.grade, sa.func.count()).where(Assessment.as_of == today).group_by(Assessment.grade)
+        sa.select(Assessment.grade, sa.func.count()).where(in_force(today)).group_by(Assessment.grade)
     ).all()
     return Counter(dict(grades))
 

@@ -10,7 +10,8 @@ from sqlmodel import select
 
 from credit.cli import main
 from credit.demo import generate
-from credit.scoring.models import Assessment
+from credit.scoring.models import Assessment, AssessmentRun
+from credit.scoring.queries import in_force
 from credit.subjects.models import DISTRICTS, SUBJECT_KINDS, Subject
 from credit.violations.models import Record
 
@@ -46,16 +47,19 @@ def test_demo_loads_every_grade_and_if_empty_leaves_existing_data_alone(runner, 
 
     assert result.exit_code == 0, result.output
     grades = Counter(dict(session.execute(
-        sa.select(Assessment.grade, sa.func.count()).where(Assessment.as_of == TODAY).group_by(Assessment.grade)).all()))
+        sa.select(Assessment.grade, sa.func.count()).where(in_force(TODAY)).group_by(Assessment.grade)).all()))
     assert set(grades) == {"A+", "A", "B", "C", "D"}
     assert sum(grades.values()) == 360
     assert grades["A"] > grades["B"] and min(grades.values()) >= 10
     statuses = Counter(r.status for r in session.exec(select(Record)))
     assert {"confirmed", "revoked", "repaired", "disputed"} <= set(statuses)
     assert f"grades A {grades['A']}，A+ {grades['A+']}" in result.stdout
-    # A year of month-end history before today, for the charts.
-    dates = session.scalars(sa.select(Assessment.as_of).distinct().order_by(Assessment.as_of)).all()
+    # A year of month-end history before today, for the charts, stored by change.
+    dates = session.scalars(sa.select(AssessmentRun.as_of).order_by(AssessmentRun.as_of)).all()
     assert dates[0] == dt.date(2025, 11, 30) and dates[-2:] == [dt.date(2026, 10, 31), TODAY] and len(dates) == 13
+    first = session.scalar(sa.select(sa.func.count()).select_from(Assessment).where(in_force(dates[0])))
+    rows = session.scalar(sa.select(sa.func.count()).select_from(Assessment))
+    assert first == 360 and 360 < rows < 13 * 360
 
     again = runner.invoke(main, ["demo", "--if-empty"])
     assert again.exit_code == 0 and "data present" in again.stdout

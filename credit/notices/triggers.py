@@ -26,6 +26,7 @@ from credit.notices.models import Notice
 from credit.notices.services import NoticeSettings, issue
 from credit.scoring.engine import contributions, recompute_subject
 from credit.scoring.models import Assessment
+from credit.scoring.queries import in_force
 from credit.subjects.models import DISTRICTS, SUBJECT_KINDS, Subject
 from credit.violations.models import Record
 
@@ -67,22 +68,24 @@ def grade_change_key(subject_id: int, as_of: dt.date, grade: str) -> str:
 
 
 def grade_changes(session: Session, today: dt.date) -> list[tuple[Assessment, str | None]]:
-    """Assessments in the look-back whose grade differs from the subject's previous day's.
+    """Results that took effect in the look-back whose grade differs from the one in force the day before.
 
     The look-back is scanned again every night because a record confirmed during a day
     recomputes that day's assessment after the 02:00 run has seen it; with the grade in the
     event key, the day's final grade is still told once. A subject's first assessment counts
-    as a change (from no grade), so every subject is told its grade once.
+    as a change (from no grade), so every subject is told its grade once. A result stored for a
+    later date is told on its day.
     """
     previous = sa.orm.aliased(Assessment)
     previous_grade = (
-        select(previous.grade).where(previous.subject_id == Assessment.subject_id, previous.as_of < Assessment.as_of)
-        .order_by(previous.as_of.desc()).limit(1).scalar_subquery()
+        select(previous.grade)
+        .where(previous.subject_id == Assessment.subject_id, in_force(Assessment.valid_from, previous, before=True))
+        .scalar_subquery()
     )
     rows = session.exec(
         select(Assessment, previous_grade)
-        .where(Assessment.as_of >= today - dt.timedelta(days=LOOKBACK_DAYS), Assessment.as_of <= today)
-        .order_by(Assessment.as_of, Assessment.subject_id)
+        .where(Assessment.valid_from >= today - dt.timedelta(days=LOOKBACK_DAYS), Assessment.valid_from <= today)
+        .order_by(Assessment.valid_from, Assessment.subject_id)
     ).all()
     return [(a, before) for a, before in rows if a.grade != before]
 
@@ -92,7 +95,7 @@ def grade_change_notice(session: Session, assessment: Assessment, previous_grade
     version = versions[assessment.catalog_version]
     tier = version.tier_for(assessment.grade)
     return GradeChange(
-        subject=subject_info(session.get(Subject, assessment.subject_id)), as_of=assessment.as_of,
+        subject=subject_info(session.get(Subject, assessment.subject_id)), as_of=assessment.valid_from,
         previous_grade=previous_grade, grade=assessment.grade, score=assessment.score, tier_label=tier.label,
         measures=tier.measures, catalog_version=version.version,
         records=counted_records(session, assessment, version),
@@ -107,10 +110,10 @@ def _issued_keys(session: Session, keys: list[str]) -> set[str]:
 
 def issue_grade_change_notices(session: Session, settings: NoticeSettings, now: dt.datetime) -> int:
     changes = grade_changes(session, to_local(now).date())
-    done = _issued_keys(session, [grade_change_key(a.subject_id, a.as_of, a.grade) for a, _ in changes])
+    done = _issued_keys(session, [grade_change_key(a.subject_id, a.valid_from, a.grade) for a, _ in changes])
     versions, issued = _Versions(session), 0
     for assessment, before in changes:
-        key = grade_change_key(assessment.subject_id, assessment.as_of, assessment.grade)
+        key = grade_change_key(assessment.subject_id, assessment.valid_from, assessment.grade)
         if key in done:
             continue
         issue(session, settings, grade_change_notice(session, assessment, before, versions), event_key=key,
@@ -156,11 +159,13 @@ def issue_removal_notices(session: Session, settings: NoticeSettings, now: dt.da
 
 def issue_credit_report(session: Session, settings: NoticeSettings, catalog: Catalog, subject: Subject, actor: Actor,
                         now: dt.datetime) -> Notice:
-    """Today's credit report of a subject: one per assessment, so asking twice gives the same report."""
+    """Today's credit report of a subject: one per assessment, so asking twice gives the same report.
+
+    The subject is recomputed first (a row is written only if its result changed), so the
+    report is today's result even before tonight's run.
+    """
     today = to_local(now).date()
-    assessment = session.exec(
-        select(Assessment).where(Assessment.subject_id == subject.id, Assessment.as_of == today)
-    ).first() or recompute_subject(session, catalog, subject.id, today, now)
+    assessment = recompute_subject(session, catalog, subject.id, today, now)
     version = stored_version(session, assessment.catalog_version)
     entries = session.exec(select(ListEntry).where(ListEntry.subject_id == subject.id).order_by(ListEntry.listed_on)).all()
     document = CreditReport(
@@ -190,16 +195,8 @@ def months_back(first: dt.date, count: int) -> list[dt.date]:
 
 
 def grade_counts(session: Session, day: dt.date) -> Counter:
-    """Subjects by grade in their latest assessment on or before ``day``."""
-    latest = (
-        select(Assessment.subject_id, sa.func.max(Assessment.as_of).label("as_of"))
-        .where(Assessment.as_of <= day).group_by(Assessment.subject_id).subquery()
-    )
-    rows = session.exec(
-        select(Assessment.grade, sa.func.count())
-        .join(latest, sa.and_(latest.c.subject_id == Assessment.subject_id, latest.c.as_of == Assessment.as_of))
-        .group_by(Assessment.grade)
-    ).all()
+    """Subjects by the grade of their assessment in force on ``day``."""
+    rows = session.exec(select(Assessment.grade, sa.func.count()).where(in_force(day)).group_by(Assessment.grade)).all()
     return Counter(dict(rows))
 
 

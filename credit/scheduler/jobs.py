@@ -25,13 +25,16 @@ from credit.notices.services import current_settings
 from credit.notices.triggers import (
     SCHEDULER, issue_grade_change_notices, issue_monthly_report, issue_removal_notices,
 )
-from credit.scoring.engine import recompute, recompute_subject
+from credit.scoring.engine import recompute_changed, recompute_subject
 
 
 def recompute_assessments(session: Session, now: dt.datetime) -> str:
+    """Only the subjects whose counted records can have changed since the last run; rows only for changes."""
     today = to_local(now).date()
-    written = recompute(session, current().catalog, today, now)
-    return f"已重算 {written} 个主体截至 {today} 的信用评价 / recomputed {written} assessments as of {today}"
+    run = recompute_changed(session, current().catalog, today, now)
+    scope = "全部" if run.full else "变化的"
+    return (f"已重算{scope} {run.subjects} 个主体截至 {today} 的信用评价，写入 {run.written} 条变化 / recomputed "
+            f"{run.subjects} {'(all)' if run.full else 'changed'} subjects as of {today}, {run.written} results changed")
 
 
 def issue_notices(session: Session, now: dt.datetime) -> str:

@@ -17,7 +17,7 @@ BOM = "\ufeff"
 
 def headers() -> list[str]:
     return [_("USCC"), _("Name"), _("Kind"), _("District"), _("Legal representative"),
-            _("Licence or filing number"), _("Score"), _("Grade"), _("Assessed as of")]
+            _("Licence or filing number"), _("Score"), _("Grade"), _("In force since")]
 
 
 def _safe(value: str) -> str:
@@ -30,7 +30,7 @@ def cells(row: sa.Row) -> list:
     return [
         s.uscc, _safe(s.name), SUBJECT_KINDS[s.kind], DISTRICTS.get(s.district, s.district),
         _safe(s.legal_representative), _safe(s.licence_no or ""),
-        a.score if a else "", a.grade if a else "", a.as_of.isoformat() if a else "",
+        a.score if a else "", a.grade if a else "", a.valid_from.isoformat() if a else "",
     ]
 
 

@@ -36,4 +36,5 @@ class Subject(SQLModel, table=True):
     legal_representative: str = Field(default="", sa_column=sa.Column(sa.String(100), nullable=False))
     licence_no: Optional[str] = Field(default=None, sa_column=sa.Column(sa.String(50)))
     created_at: dt.datetime = Field(sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False))
-    updated_at: dt.datetime = Field(sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False))
+    # Indexed for the nightly run: a new or changed subject (its kind) is recomputed.
+    updated_at: dt.datetime = Field(sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False, index=True))

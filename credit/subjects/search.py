@@ -1,6 +1,7 @@
 """Searching the subject registry: one filter for the result pages and for the exports."""
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -9,6 +10,7 @@ from sqlmodel import Session
 
 from credit.paging import Page, paginate
 from credit.scoring.models import Assessment
+from credit.scoring.queries import in_force
 from credit.subjects.models import Subject
 
 
@@ -39,27 +41,22 @@ def _filtered(criteria: SubjectFilter):
     return query
 
 
-def _with_latest_assessment(query):
-    """Rows with ``.subject`` and ``.assessment`` (its latest stored one, None before the first)."""
-    latest = (
-        sa.select(Assessment.subject_id, sa.func.max(Assessment.as_of).label("as_of"))
-        .group_by(Assessment.subject_id)
-        .subquery("latest")
-    )
+def _with_assessment(query, today: dt.date):
+    """Rows with ``.subject`` and ``.assessment`` (the one in force today, None before the first)."""
     subject = sa.orm.aliased(Subject, query.subquery("filtered"), name="subject")
     assessment = sa.orm.aliased(Assessment, name="assessment")
     return (
         sa.select(subject, assessment)
-        .outerjoin(latest, latest.c.subject_id == subject.id)
-        .outerjoin(assessment, sa.and_(assessment.subject_id == subject.id, assessment.as_of == latest.c.as_of))
+        .outerjoin(assessment, sa.and_(assessment.subject_id == subject.id, in_force(today, assessment)))
         .order_by(subject.name, subject.id)
     )
 
 
-def search_subjects(session: Session, criteria: SubjectFilter, page: int = 1, per_page: int = 20) -> Page:
-    return paginate(session, _with_latest_assessment(_filtered(criteria)), page, per_page)
+def search_subjects(session: Session, criteria: SubjectFilter, today: dt.date, page: int = 1,
+                    per_page: int = 20) -> Page:
+    return paginate(session, _with_assessment(_filtered(criteria), today), page, per_page)
 
 
-def iter_subjects(session: Session, criteria: SubjectFilter, batch: int = 1000) -> Iterator[sa.Row]:
+def iter_subjects(session: Session, criteria: SubjectFilter, today: dt.date, batch: int = 1000) -> Iterator[sa.Row]:
     """Every matching subject in the order of the result pages (for exports of any size)."""
-    return iter(session.execute(_with_latest_assessment(_filtered(criteria)).execution_options(yield_per=batch)))
+    return iter(session.execute(_with_assessment(_filtered(criteria), today).execution_options(yield_per=batch)))

@@ -64,7 +64,7 @@ def _input(form: SubjectForm) -> SubjectInput:
 @roles_required(*STAFF)
 def index():
     form = _search_form()
-    page = search_subjects(db(), form.criteria(), form.page_number())
+    page = search_subjects(db(), form.criteria(), current().clock.today(), form.page_number())
     # Only the search fields: any other name (fmt, endpoint, _external...) would reach url_for as an argument.
     filters = {k: v for k, v in request.args.items() if k in SEARCH_FIELDS and v}
     return render_template("subjects/index.html", form=form, page=page, filters=filters, editors=EDITORS)
@@ -73,8 +73,9 @@ def index():
 @bp.route("/export.<any(csv, xlsx):fmt>")
 @roles_required(*STAFF)
 def export(fmt: str):
-    rows = iter_subjects(db(), _search_form().criteria())
-    filename = f"subjects-{current().clock.today():%Y%m%d}.{fmt}"
+    today = current().clock.today()
+    rows = iter_subjects(db(), _search_form().criteria(), today)
+    filename = f"subjects-{today:%Y%m%d}.{fmt}"
     disposition = {"Content-Disposition": f'attachment; filename="{filename}"'}
     if fmt == "csv":
         return Response(stream_with_context(csv_chunks(rows)), mimetype="text/csv", headers=disposition)
@@ -111,7 +112,7 @@ def edit(subject_id: int):
 def show(subject_id: int):
     subject = _subject_or_404(subject_id)
     profile = subject_profile(db(), subject.id, current().clock.today())
-    chart = history_chart(profile.history, profile.version) if profile.assessment else None
+    chart = history_chart(profile.history, profile.version, profile.as_of) if profile.assessment else None
     sections = [(s.template, s.context(db(), subject)) for s in SUBJECT_PAGE_SECTIONS]
     return render_template("subjects/show.html", subject=subject, profile=profile, chart=chart,
                            records=subject_records(db(), subject.id), sections=sections, editors=EDITORS)

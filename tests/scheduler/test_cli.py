@@ -47,7 +47,7 @@ def test_jobs_run_refuses_the_future_and_bad_times(runner):
 def test_a_failed_run_exits_non_zero_with_the_reason(runner, monkeypatch):
     from credit.scheduler import jobs
 
-    monkeypatch.setattr(jobs, "recompute", lambda *a: 1 / 0)
+    monkeypatch.setattr(jobs, "recompute_changed", lambda *a: 1 / 0)
     result = runner.invoke(main, ["jobs", "run", "recompute_assessments", "--for", "2026-11-26 01:00"])
     assert result.exit_code == 1 and "ZeroDivisionError" in result.output
 

@@ -114,7 +114,7 @@ def test_the_scheduler_runs_the_jobs_in_asia_shanghai_and_coalesces_missed_runs(
 
 def test_the_expiry_sweep_removes_entries_whose_period_is_over(app, session, make_subject, clock):
     from credit.listing.models import ListEntry
-    from credit.scoring.engine import latest_assessment
+    from credit.scoring.queries import assessment_in_force
 
     subject = make_subject()
     for entry_id, planned in (("SD-2023-000001", dt.date(2026, 11, 26)), ("SD-2024-000002", dt.date(2027, 3, 1))):
@@ -127,7 +127,7 @@ def test_the_expiry_sweep_removes_entries_whose_period_is_over(app, session, mak
     session.expire_all()
     expired, current = session.get(ListEntry, "SD-2023-000001"), session.get(ListEntry, "SD-2024-000002")
     assert (expired.status, expired.removed_on) == ("removed", dt.date(2026, 11, 26)) and current.status == "listed"
-    assert latest_assessment(session, subject.id).listed is True  # still on the list through the second entry
+    assert assessment_in_force(session, subject.id, clock.today()).listed is True  # still on the list through the second entry
 
 
 def _dead_pid() -> int:

@@ -10,8 +10,9 @@ from sqlmodel import select
 from config import PROJECT_ROOT
 from credit.catalog.loader import Catalog
 from credit.catalog.services import CatalogVersionChanged, stored_version
-from credit.scoring.engine import latest_assessment, recompute
+from credit.scoring.engine import recompute
 from credit.scoring.models import Assessment
+from credit.scoring.queries import assessment_in_force
 
 BASELINE = PROJECT_ROOT / "rules" / "catalog" / "2020-01-01-baseline.yaml"
 
@@ -36,18 +37,18 @@ def test_each_date_uses_the_version_in_force(session, make_subject, make_record,
     recompute(session, two_versions, dt.date(2026, 6, 30), clock.now())
     recompute(session, two_versions, dt.date(2026, 7, 1), clock.now())
     session.commit()
-    rows = session.exec(select(Assessment).where(Assessment.subject_id == subject.id).order_by(Assessment.as_of)).all()
-    assert [(a.as_of, a.catalog_version, a.score, a.grade) for a in rows] == [
+    rows = session.exec(select(Assessment).where(Assessment.subject_id == subject.id).order_by(Assessment.valid_from)).all()
+    assert [(a.valid_from, a.catalog_version, a.score, a.grade) for a in rows] == [
         (dt.date(2026, 6, 30), "2020.1", 80, "B"),
         (dt.date(2026, 7, 1), "2026.1", 75, "C"),
     ]
     # The stored copy of the version explains the old assessment exactly as it was.
     assert stored_version(session, "2020.1").rule("PA-PENALTY").points == -20
-    assert latest_assessment(session, subject.id).as_of == dt.date(2026, 7, 1)
-    assert latest_assessment(session, subject.id, dt.date(2026, 6, 30)).score == 80
+    assert assessment_in_force(session, subject.id, dt.date(2026, 11, 26)).valid_from == dt.date(2026, 7, 1)
+    assert assessment_in_force(session, subject.id, dt.date(2026, 6, 30)).score == 80
 
 
-def test_recompute_of_the_same_date_replaces_not_duplicates(session, make_subject, make_record, clock):
+def test_recompute_of_the_same_date_writes_nothing_new(session, make_subject, make_record, clock):
     catalog = Catalog.load(PROJECT_ROOT / "rules")
     subject = make_subject("firm")
     make_record(subject, "FM-INFRINGE", dt.date(2025, 3, 1))

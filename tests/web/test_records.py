@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import select
 
 from credit.audit.actor import Actor
-from credit.scoring.engine import latest_assessment
+from credit.scoring.queries import assessment_in_force
 from credit.violations.models import Evidence, Record, RecordEvent
 from credit.violations.services import RecordInput, record_violation
 from credit.violations.storage import display_name, evidence_path
@@ -84,7 +84,7 @@ def test_record_types_come_from_the_catalog_filtered_by_the_subjects_kind(client
 
 
 def test_an_inspector_records_a_violation_with_evidence_stored_by_hash(app, client, record_as_inspector, session,
-                                                                       agency):
+                                                                       agency, clock):
     record, inspector = record_as_inspector()
     assert (record.status, record.rule_code, record.category, record.recorded_by_id) == (
         "draft", "PA-PENALTY", "patent", inspector.id)
@@ -96,7 +96,7 @@ def test_an_inspector_records_a_violation_with_evidence_stored_by_hash(app, clie
     page = client.get(f"/records/{record.id}").get_data(as_text=True)
     assert "待审核" in page and "处罚决定书.pdf" in page
     # a draft does not count, so nothing is assessed yet
-    assert latest_assessment(session, agency.id) is None
+    assert assessment_in_force(session, agency.id, clock.today()) is None
 
 
 def test_the_same_content_is_stored_once(app, record_as_inspector, session):
@@ -265,7 +265,7 @@ def test_the_review_queue_lists_drafts_for_reviewers_only(client, login_as, reco
 
 
 def test_a_reviewer_confirms_and_the_subject_page_shows_the_new_grade(client, login_as, post_form,
-                                                                       record_as_inspector, agency, session):
+                                                                       record_as_inspector, agency, session, clock):
     record, _ = record_as_inspector()
     reviewer = login_as("reviewer")
     response = post_form(f"/records/{record.id}/confirm", {"confirm-reason": "材料齐全"})
@@ -278,7 +278,7 @@ def test_a_reviewer_confirms_and_the_subject_page_shows_the_new_grade(client, lo
     [record] = records(session)
     assert (record.status, record.confirmed_by_id, record.status_reason) == ("confirmed", reviewer.id, "材料齐全")
     assert [e.to_status for e in session.exec(select(RecordEvent).order_by(RecordEvent.id))] == ["draft", "confirmed"]
-    assert latest_assessment(session, agency.id).grade == "B"
+    assert assessment_in_force(session, agency.id, clock.today()).grade == "B"
 
 
 def test_a_reviewer_cannot_confirm_their_own_record(client, login_as, post_form, agency, session, ctx, clock):
@@ -292,7 +292,7 @@ def test_a_reviewer_cannot_confirm_their_own_record(client, login_as, post_form,
     assert response.status_code == 403
     assert "不能审核自己录入的记录（双人复核）" in response.get_data(as_text=True)
     assert records(session)[0].status == "draft"
-    assert latest_assessment(session, agency.id) is None
+    assert assessment_in_force(session, agency.id, clock.today()) is None
 
 
 def test_rejecting_needs_a_reason_beside_the_field(client, login_as, post_form, record_as_inspector, session):
