@@ -32,9 +32,9 @@ def recompute_assessments(session: Session, now: dt.datetime) -> str:
     """Only the subjects whose counted records can have changed since the last run; rows only for changes."""
     today = to_local(now).date()
     run = recompute_changed(session, current().catalog, today, now)
-    scope = "全部" if run.full else "变化的"
-    return (f"已重算{scope} {run.subjects} 个主体截至 {today} 的信用评价，写入 {run.written} 条变化 / recomputed "
-            f"{run.subjects} {'(all)' if run.full else 'changed'} subjects as of {today}, {run.written} results changed")
+    scope_zh, scope_en = ("全部", "every subject") if run.full else ("可能变化的", "the subjects that can have changed")
+    return (f"已重算{scope_zh} {run.subjects} 个主体截至 {today} 的信用评价，保存变化 {run.written} 条 / recomputed "
+            f"{scope_en} ({run.subjects}) as of {today}, {run.written} changed results stored")
 
 
 def issue_notices(session: Session, now: dt.datetime) -> str:

@@ -152,8 +152,8 @@ def contributions_query(version: CatalogVersionSpec, as_of: dt.date, dialect: st
     return sa.union_all(uncapped, capped, capped_bonus)
 
 
-def listed_on(as_of: dt.date):
-    entry = ListEntry.__table__.c
+def listed_on(as_of: dt.date, entry=ListEntry):
+    """``entry`` (a list entry, or an alias of one) has its subject on the list on ``as_of``."""
     return sa.and_(entry.listed_on <= as_of, sa.or_(entry.removed_on.is_(None), entry.removed_on > as_of))
 
 
@@ -312,12 +312,18 @@ def _keeps_later_answers(session: Session, as_of: dt.date, now: dt.datetime) -> 
     return latest is not None and as_of < latest
 
 
+def _inserted(session: Session, statement: sa.TextClause, params: dict) -> int:
+    count = session.execute(statement, params).rowcount
+    # Python's sqlite3 reports no row count for a statement that starts with WITH.
+    return count if count >= 0 else session.execute(sa.text("SELECT changes()")).scalar()
+
+
 def _write(session: Session, plan: _Plan, params: dict, keep_later: bool) -> int:
     """Run one plan for one scope; the number of rows written."""
-    written = session.execute(plan.restore, params).rowcount if keep_later else 0
+    written = _inserted(session, plan.restore, params) if keep_later else 0
     if session.execute(plan.starts_on, params).scalar():
         session.execute(plan.replace, params)
-    return written + session.execute(plan.write, params).rowcount
+    return written + _inserted(session, plan.write, params)
 
 
 def _record_run(session: Session, as_of: dt.date, now: dt.datetime, full: bool, subjects: int,
@@ -400,9 +406,11 @@ def subjects_to_recompute(session: Session, version: CatalogVersionSpec, previou
 
     Since the ``previous`` run (its date L, its start): records and subjects created or changed
     (a record confirmed, revoked, repaired, edited); records that start counting or whose window
-    or repair ends in (L, as_of]; list entries listed or removed in (L, as_of]; rows written for
-    a date in (L, as_of] (a date assessed ahead of its day). A change of catalog version is not
-    asked here: it recomputes everyone. Every part is a filter of one table keyed by subject.
+    or repair ends in (L, as_of]; rows written for a date in (L, as_of] (a date assessed ahead of
+    its day); and the subjects whose list status on ``as_of`` differs from their row in force
+    (an entry listed, removed, or entered late with an earlier date: the list has no change
+    stamp, and it is small). A change of catalog version is not asked here: it recomputes
+    everyone. Every part reads one table, or a subject's own rows, keyed by subject.
     """
     since_day, since = previous.as_of, previous.started_at
     record, subject, entry, a = (m.__table__.c for m in (Record, Subject, ListEntry, Assessment))
@@ -422,12 +430,17 @@ def subjects_to_recompute(session: Session, version: CatalogVersionSpec, previou
     def within(column):
         return sa.and_(column > since_day, column <= as_of)
 
+    listed = sa.orm.aliased(ListEntry)
+    held = sa.orm.aliased(Assessment)
+    held_listed = sa.select(held.listed).where(held.subject_id == entry.subject_id, in_force(as_of, held))
     causes = sa.union(
         sa.select(record.subject_id).where(record.updated_at > since),
         sa.select(subject.id).where(subject.updated_at > since),
         sa.select(record.subject_id).where(counting, sa.or_(*bounds)),
         sa.select(record.subject_id).where(record.status == "repaired", within(record.repaired_on)),
-        sa.select(entry.subject_id).where(sa.or_(within(entry.listed_on), within(entry.removed_on))),
+        sa.select(entry.subject_id).where(
+            sa.exists().where(listed.subject_id == entry.subject_id, listed_on(as_of, listed))
+            != sa.func.coalesce(held_listed.scalar_subquery(), sa.false())),
         sa.select(a.subject_id).where(within(a.valid_from)),
     )
     return sorted(session.scalars(causes))

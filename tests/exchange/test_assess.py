@@ -114,3 +114,15 @@ def test_a_future_date_is_shown_only_where_asked_for(cli, agencies):
     assert (future["as_of"], future["score"], future["grade"]) == ("2028-05-10", 100, "A")
     assert (_exported(cli)[penalised.uscc]["score"], _exported(cli)[penalised.uscc]["as_of"]) == (80, "2026-11-26")
     assert _exported(cli, "--as-of", "2028-05-10")[penalised.uscc]["score"] == 100
+
+
+def test_assess_recomputes_what_can_have_changed_and_full_recomputes_everyone(cli, session, agencies):
+    from credit.scoring.models import AssessmentRun
+
+    for args in (["assess"], ["assess"], ["assess", "--full"]):
+        assert cli(*args).exit_code == 0
+    runs = session.exec(select(AssessmentRun).order_by(AssessmentRun.id)).all()
+    # The first run has nothing to start from; the second finds nothing changed since the first.
+    assert [(r.full, r.subjects, r.written) for r in runs] == [(True, 3, 2), (False, 0, 0), (True, 3, 0)]
+    wrong = cli("assess", "--full", "--uscc", agencies[0].uscc)
+    assert wrong.exit_code == 2 and "--full and --uscc exclude each other" in wrong.stderr

@@ -161,3 +161,26 @@ def test_a_run_left_running_by_a_crashed_process_is_taken_over_and_a_live_one_is
     by_job = {r.job: r for r in runs(session)}
     assert (by_job["issue_notices"].status, by_job["issue_notices"].attempts) == ("succeeded", 2)
     assert len(session.exec(select(Notice)).all()) == 2
+
+
+def test_the_nightly_recompute_stores_only_what_changed_since_the_last_night(app, session, clock, make_subject,
+                                                                            make_record):
+    from credit.scoring.models import Assessment
+
+    clock.instant = local(2026, 11, 25, 10, 0)
+    subjects = [make_subject() for _ in range(3)]
+    clock.instant = local(2026, 11, 26, 1, 0)
+    with app.app_context():
+        first = runner.run_job("recompute_assessments", local(2026, 11, 26, 1))
+        clock.instant = local(2026, 11, 26, 10, 0)
+        make_record(subjects[0], "PA-PENALTY", dt.date(2026, 11, 2))
+        clock.instant = local(2026, 11, 27, 1, 0)
+        second = runner.run_job("recompute_assessments", local(2026, 11, 27, 1))
+
+    assert first.status == second.status == "succeeded"
+    assert "recomputed every subject (3) as of 2026-11-26, 3 changed results stored" in first.summary
+    assert "recomputed the subjects that can have changed (1) as of 2026-11-27, 1 changed results stored" in second.summary
+    rows = session.exec(select(Assessment).order_by(Assessment.valid_from, Assessment.subject_id)).all()
+    assert [(a.subject_id, str(a.valid_from), a.score) for a in rows] == [
+        (subjects[0].id, "2026-11-26", 100), (subjects[1].id, "2026-11-26", 100), (subjects[2].id, "2026-11-26", 100),
+        (subjects[0].id, "2026-11-27", 80)]
