@@ -131,11 +131,12 @@ def contributions_query(version: CatalogVersionSpec, as_of: dt.date, dialect: st
     # uncapped types and count in full; capped types need a running sum per type; bonuses also
     # a running sum over all of a subject's bonuses for the total bonus cap.
     order = (counted.c.decision_date, counted.c.record_id)
-    type_fit = _fit(
+    # Back to INTEGER after the running sums (BIGINT), so that the total is not a NUMERIC sum.
+    type_fit = sa.cast(_fit(
         sa.func.sum(counted.c.points).over(partition_by=(counted.c.subject_id, counted.c.rule_code), order_by=order),
         counted.c.points,
         counted.c.cap,
-    )
+    ), sa.Integer)
     key = (counted.c.record_id, counted.c.subject_id, counted.c.rule_code, counted.c.points)
     uncapped = sa.select(*key, counted.c.points.label("counted_points")).where(
         counted.c.capped == 0, counted.c.bonus == 0
@@ -145,7 +146,7 @@ def contributions_query(version: CatalogVersionSpec, as_of: dt.date, dialect: st
     bonus_running = sa.func.sum(bonus.c.type_counted).over(
         partition_by=bonus.c.subject_id, order_by=(bonus.c.decision_date, bonus.c.record_id)
     )
-    bonus_fit = _fit(bonus_running, bonus.c.type_counted, sa.literal(version.bonus_total_cap))
+    bonus_fit = sa.cast(_fit(bonus_running, bonus.c.type_counted, sa.literal(version.bonus_total_cap)), sa.Integer)
     capped_bonus = sa.select(
         bonus.c.record_id, bonus.c.subject_id, bonus.c.rule_code, bonus.c.points, bonus_fit.label("counted_points")
     )
@@ -218,18 +219,22 @@ def assessments_query(version: CatalogVersionSpec, as_of: dt.date, dialect: str,
     if scoped:
         rows = rows.where(_in_subjects(subject.id, dialect))
     inner = rows.subquery("scored")
-    grade = sa.case(
-        (inner.c.listed, version.listed_grade),
-        *[
-            ((inner.c.score > band.above) if band.above is not None else (inner.c.score >= band.at_least), band.grade)
-            for band in version.grades
-        ],
-        else_=version.grades[-1].grade,
-    )
-    graded = sa.select(inner, grade.label("grade")).subquery("graded")
-    tier = sa.case(*[(graded.c.grade.in_(t.grades), t.tier) for t in version.tiers])
+
+    def by_band(value):
+        """The grade's band of the score, mapped by ``value`` (the grade, or its tier): one flat CASE each."""
+        return sa.case(
+            (inner.c.listed, value(version.listed_grade)),
+            *[
+                ((inner.c.score > band.above) if band.above is not None else (inner.c.score >= band.at_least),
+                 value(band.grade))
+                for band in version.grades
+            ],
+            else_=value(version.grades[-1].grade),
+        )
+
     return sa.select(
-        graded.c.subject_id, graded.c.score, graded.c.grade, tier.label("tier"), graded.c.listed, graded.c.explanation,
+        inner.c.subject_id, inner.c.score, by_band(lambda grade: grade).label("grade"),
+        by_band(lambda grade: version.tier_for(grade).tier).label("tier"), inner.c.listed, inner.c.explanation,
     )
 
 
@@ -307,6 +312,8 @@ def _plan(dialect: sa.Dialect, version: CatalogVersionSpec, as_of: dt.date, scop
 
 def _keeps_later_answers(session: Session, as_of: dt.date, now: dt.datetime) -> bool:
     """Whether the dates after ``as_of`` were decided already: a run assessed everyone later."""
+    if as_of >= to_local(now).date():
+        return False  # runs are kept for dates up to their own day only
     latest = session.scalar(sa.select(sa.func.max(AssessmentRun.as_of)).where(
         AssessmentRun.as_of <= to_local(now).date()))
     return latest is not None and as_of < latest
