@@ -28,8 +28,11 @@ def in_force(day, row=Assessment, *, before: bool = False):
         later.subject_id == row.subject_id, later.valid_from > row.valid_from, later_starts))
 
 
+# Built once: constructing the aliases and EXISTS costs more than running the lookup.
+_ONE = sa.select(Assessment).where(Assessment.subject_id == sa.bindparam("subject_id"),
+                                   in_force(sa.bindparam("day", type_=sa.Date)))
+
+
 def assessment_in_force(session: Session, subject_id: int, day: dt.date) -> Assessment | None:
     """The subject's assessment as of ``day``: the one pages, exports and notices show."""
-    return session.scalars(
-        sa.select(Assessment).where(Assessment.subject_id == subject_id, in_force(day))
-    ).first()
+    return session.scalars(_ONE, {"subject_id": subject_id, "day": day}).first()
