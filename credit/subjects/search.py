@@ -47,7 +47,8 @@ def _with_assessment(query, today: dt.date):
     assessment = sa.orm.aliased(Assessment, name="assessment")
     return (
         sa.select(subject, assessment)
-        .outerjoin(assessment, sa.and_(assessment.subject_id == subject.id, in_force(today, assessment)))
+        .outerjoin(assessment, sa.and_(assessment.subject_id == subject.id,
+                                       in_force(today, assessment, subject=subject.id)))
         .order_by(subject.name, subject.id)
     )
 
