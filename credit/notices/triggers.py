@@ -159,10 +159,11 @@ def issue_removal_notices(session: Session, settings: NoticeSettings, now: dt.da
 
 def issue_credit_report(session: Session, settings: NoticeSettings, catalog: Catalog, subject: Subject, actor: Actor,
                         now: dt.datetime) -> Notice:
-    """Today's credit report of a subject: one per assessment, so asking twice gives the same report.
+    """Today's credit report of a subject: one per assessment and day, so asking twice gives the same report.
 
     The subject is recomputed first (a row is written only if its result changed), so the
-    report is today's result even before tonight's run.
+    report is today's result even before tonight's run. The day is in the key because a stored
+    result holds for many days and the report states its date.
     """
     today = to_local(now).date()
     assessment = recompute_subject(session, catalog, subject.id, today, now)
@@ -175,7 +176,7 @@ def issue_credit_report(session: Session, settings: NoticeSettings, catalog: Cat
         list_entries=[ListStatus(e.id, LIST_STATUS_LABELS.get(e.status, e.status), e.listed_on, e.planned_removal_on,
                                  e.removed_on) for e in entries],
     )
-    notice, _new = issue(session, settings, document, event_key=f"credit-report:{subject.id}:{assessment.id}",
+    notice, _new = issue(session, settings, document, event_key=f"credit-report:{subject.id}:{assessment.id}:{today:%Y%m%d}",
                          subject_id=subject.id, actor=actor, now=now)
     return notice
 
