@@ -302,11 +302,13 @@ class _Plan:
     def write(self) -> sa.TextClause:
         """The new results that differ from the row in force on the date."""
         fresh, held = self._fresh, sa.orm.aliased(Assessment, name="held")
+        # Joined by subject alone, then compared: cheaper than an anti-join on every column.
+        current = sa.select(held).where(in_force(self.as_of, held), self._scope(held.subject_id)).subquery("current")
         return self._text(sa.insert(Assessment.__table__).from_select(_COLUMNS, sa.select(
             fresh.c.subject_id, sa.literal(self.as_of, sa.Date), sa.literal(self.version.version), fresh.c.score,
             fresh.c.grade, fresh.c.tier, fresh.c.listed, fresh.c.explanation, COMPUTED_AT,
-        ).where(~sa.exists().where(
-            held.subject_id == fresh.c.subject_id, in_force(self.as_of, held), _same_result(held, fresh, self.version)))))
+        ).select_from(fresh).outerjoin(current, current.c.subject_id == fresh.c.subject_id).where(
+            sa.or_(current.c.id.is_(None), ~_same_result(current.c, fresh, self.version)))))
 
 
 def _literal_sql(statement, dialect: sa.Dialect) -> str:
