@@ -7,8 +7,9 @@ Create Date: 2026-11-27 09:00:00
 The daily rows collapse into change rows: a row is kept when its result (score, grade, tier,
 listed, catalog version, explanation) differs from the subject's previous row, so every result
 that differed survives and "the row in force on D" (the latest row starting on or before D)
-answers every date exactly as "the latest row on or before D" did. The explanation is compared
-as stored text: rows that differ only in the order of their explanation are both kept.
+answers every date exactly as "the latest row on or before D" did. Explanations are put in
+record id order first, as the engine now writes them, so that a result differing only in the
+order of its explanation is neither kept twice nor written again by the next run.
 """
 from __future__ import annotations
 
@@ -38,12 +39,22 @@ def upgrade() -> None:
 
     previous = ", ".join(f"lag({c}) OVER w AS previous_{c}" for c in RESULT)
     same = " AND ".join(f"{c} = previous_{c}" for c in RESULT)
-    op.execute(
+    collapse = (
         f"DELETE FROM assessment WHERE id IN (SELECT id FROM ("
         f"SELECT id, {', '.join(RESULT)}, {previous} FROM assessment "
         f"WINDOW w AS (PARTITION BY subject_id ORDER BY as_of)) AS daily "
         f"WHERE previous_score IS NOT NULL AND {same})"
     )
+    # Collapsing first leaves fewer rows to reorder; reordered, rows may be equal that were not.
+    op.execute(collapse)
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("UPDATE assessment SET explanation = (SELECT CAST(json_agg(e ORDER BY CAST(e->>0 AS INTEGER)) AS TEXT) "
+                   "FROM json_array_elements(CAST(explanation AS JSON)) AS e) WHERE explanation <> '[]'")
+    else:
+        op.execute("UPDATE assessment SET explanation = (SELECT json_group_array(json(value)) FROM (SELECT value "
+                   "FROM json_each(assessment.explanation) ORDER BY json_extract(value, '$[0]'))) "
+                   "WHERE explanation <> '[]'")
+    op.execute(collapse)
     with op.batch_alter_table('assessment', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_assessment_as_of'))
         batch_op.drop_constraint(batch_op.f('uq_assessment_subject_id_as_of'), type_='unique')
