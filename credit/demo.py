@@ -37,6 +37,7 @@ from credit.records.services import transition
 from credit.scoring.models import Assessment
 from credit.scoring.services import reassess
 from credit.signals import demo_loaded
+from credit.scoring.queries import in_force
 from credit.subjects.models import DISTRICTS, Subject
 from credit.subjects.services import synthetic_uscc
 
@@ -84,6 +85,7 @@ SERIOUS = {
     "firm": {"FM-REPEAT-INFRINGE": 3, "ANY-REFUSE-EXECUTION": 1},
 }
 HONOUR = {"ANY-HONOUR": 1, "ANY-DEMONSTRATION": 2}
+REVOKED_SHARE = 0.02  # of the findings sent, later revoked by their sender
 
 
 @dataclass(frozen=True)
@@ -148,22 +150,54 @@ def _dates(rng: random.Random, per_year: float, start: dt.date, today: dt.date) 
     return dates
 
 
-def _subjects(rng: random.Random) -> list[dict]:
-    names: set[str] = set()
-    subjects = []
-    for serial in range(1, SUBJECTS + 1):
-        kind, district = _pick(rng, KIND_WEIGHTS), _pick(rng, DISTRICT_WEIGHTS)
-        place = chinese(DISTRICTS[district])
-        name = ""
-        while not name or name in names:
-            name = f"淮南市{place}{rng.choice(NAME_FIRST)}{rng.choice(NAME_SECOND)}{rng.choice(BUSINESS[kind])}"
-        names.add(name)
-        licence = {"patent_agency": f"34{100 + serial:03d}", "trademark_agency": f"TM34{serial:05d}"}.get(kind)
-        subjects.append({
-            "uscc": synthetic_uscc(10_000 + serial, district), "name": name, "kind": kind, "district": district,
-            "legal_representative": rng.choice(SURNAMES) + rng.choice(GIVEN), "licence_no": licence,
-        })
-    return subjects
+def subject_row(rng: random.Random, serial: int, taken: set[str] | None = None) -> dict:
+    """One subject in the exchange shape; a name already in ``taken`` is drawn again (the new one is added)."""
+    kind, district = _pick(rng, KIND_WEIGHTS), _pick(rng, DISTRICT_WEIGHTS)
+    place = chinese(DISTRICTS[district])
+    name = ""
+    while not name or (taken is not None and name in taken):
+        name = f"淮南市{place}{rng.choice(NAME_FIRST)}{rng.choice(NAME_SECOND)}{rng.choice(BUSINESS[kind])}"
+    if taken is not None:
+        taken.add(name)
+    licence = {"patent_agency": f"34{100 + serial:03d}", "trademark_agency": f"TM34{serial:05d}"}.get(kind)
+    return {
+        "uscc": synthetic_uscc(10_000 + serial, district), "name": name, "kind": kind, "district": district,
+        "legal_representative": rng.choice(SURNAMES) + rng.choice(GIVEN), "licence_no": licence,
+    }
+
+
+def findings(rng: random.Random, kind: str, today: dt.date) -> list[tuple[dt.date, str, str]]:
+    """A subject's findings up to ``today`` as (decision date, sort, record type), after a profile drawn for it."""
+    profile = PROFILES[_pick(rng, {k: p.weight for k, p in PROFILES.items()})]
+    light = profile.light * LIGHT_SCALE[kind]
+    light_dates = _dates(rng, light, FIRST_DAY, today) + _dates(rng, light, FIRST_DAY, min(today, CAMPAIGN_PEAK_END))
+    draws = [(d, "light", _pick(rng, LIGHT[kind])) for d in light_dates]
+    draws += [(d, "penalty", _pick(rng, PENALTY[kind])) for d in _dates(rng, profile.penalty, FIRST_DAY, today)]
+    draws += [(d, "honour", _pick(rng, HONOUR)) for d in _dates(rng, profile.honour, FIRST_DAY, today)]
+    recent = max(FIRST_DAY, today - dt.timedelta(days=900))
+    draws += [(_working_day(recent + dt.timedelta(days=rng.randrange((today - recent).days)), today), "serious",
+               _pick(rng, SERIOUS[kind])) for _ in range(profile.serious)]
+    return draws
+
+
+def issuer(code: str, sort: str) -> tuple[str, str]:
+    """Who decides a finding, and the prefix of its document number."""
+    return DOCUMENTS.get(code) or DOCUMENTS[sort]
+
+
+def repairable(record: dict, today: dt.date) -> bool:
+    """A confirmed penalty decided long enough ago for its repair to have been granted."""
+    return (record["status"] == "confirmed" and "罚" in record["document_no"]
+            and dt.date.fromisoformat(record["decision_date"]) < today - dt.timedelta(days=400))
+
+
+def disputable(record: dict, today: dt.date) -> bool:
+    """A confirmed finding recent enough for an objection to be pending."""
+    return record["status"] == "confirmed" and dt.date.fromisoformat(record["decision_date"]) > today - dt.timedelta(days=120)
+
+
+def repair_date(decided: dt.date, today: dt.date) -> dt.date:
+    return min(today, decided + dt.timedelta(days=240))
 
 
 def _register(subjects: list[dict], first_findings: dict[str, dt.date], today: dt.date, rng: random.Random) -> None:
@@ -179,40 +213,30 @@ def generate(today: dt.date, seed: int = SEED) -> DemoData:
     """The demo data for ``today``: plain rows in the exchange shapes, no database needed (an app
     context gives the Chinese place names)."""
     rng = random.Random(seed)
-    subjects = _subjects(rng)
-    findings = []
+    names: set[str] = set()
+    subjects = [subject_row(rng, serial, names) for serial in range(1, SUBJECTS + 1)]
+    drawn = []
     for subject in subjects:
-        kind, profile = subject["kind"], PROFILES[_pick(rng, {k: p.weight for k, p in PROFILES.items()})]
-        light = profile.light * LIGHT_SCALE[kind]
-        light_dates = _dates(rng, light, FIRST_DAY, today) + _dates(rng, light, FIRST_DAY, min(today, CAMPAIGN_PEAK_END))
-        draws = [(d, "light", _pick(rng, LIGHT[kind])) for d in light_dates]
-        draws += [(d, "penalty", _pick(rng, PENALTY[kind])) for d in _dates(rng, profile.penalty, FIRST_DAY, today)]
-        draws += [(d, "honour", _pick(rng, HONOUR)) for d in _dates(rng, profile.honour, FIRST_DAY, today)]
-        recent = max(FIRST_DAY, today - dt.timedelta(days=900))
-        draws += [(_working_day(recent + dt.timedelta(days=rng.randrange((today - recent).days)), today), "serious",
-                   _pick(rng, SERIOUS[kind])) for _ in range(profile.serious)]
-        findings += [(day, sort, code, subject["uscc"]) for day, sort, code in draws]
-    findings.sort()
+        drawn += [(day, sort, code, subject["uscc"]) for day, sort, code in findings(rng, subject["kind"], today)]
+    drawn.sort()
     numbers: Counter = Counter()
     records = []
-    for day, sort, code, uscc in findings:
-        authority, prefix = DOCUMENTS.get(code) or DOCUMENTS[sort]
+    for day, sort, code, uscc in drawn:
+        authority, prefix = issuer(code, sort)
         numbers[prefix, day.year] += 1
         records.append({
             "id": f"HN-DEMO-{len(records) + 1:05d}", "uscc": uscc, "type": code, "category": "",
             "decision_date": day.isoformat(), "document_no": f"{prefix}〔{day.year}〕{numbers[prefix, day.year]}号",
-            "authority": authority, "status": "revoked" if rng.random() < 0.02 else "confirmed",
+            "authority": authority, "status": "revoked" if rng.random() < REVOKED_SHARE else "confirmed",
         })
     first_findings: dict[str, dt.date] = {}
-    for day, _sort, _code, uscc in findings:  # in date order: the first one seen is the earliest
+    for day, _sort, _code, uscc in drawn:  # in date order: the first one seen is the earliest
         first_findings.setdefault(uscc, day)
     # A generator of its own, so the dates leave the rest of the data as it was for the seed.
     _register(subjects, first_findings, today, random.Random(seed + 1))
-    confirmed_penalties = [r["id"] for r in records if r["status"] == "confirmed" and "罚" in r["document_no"]
-                           and dt.date.fromisoformat(r["decision_date"]) < today - dt.timedelta(days=400)]
-    repairs = sorted(rng.sample(confirmed_penalties, min(12, len(confirmed_penalties))))
-    recent = [r["id"] for r in records if r["status"] == "confirmed" and r["id"] not in repairs
-              and dt.date.fromisoformat(r["decision_date"]) > today - dt.timedelta(days=120)]
+    penalties = [r["id"] for r in records if repairable(r, today)]
+    repairs = sorted(rng.sample(penalties, min(12, len(penalties))))
+    recent = [r["id"] for r in records if r["id"] not in repairs and disputable(r, today)]
     return DemoData(subjects, records, repairs, sorted(rng.sample(recent, min(5, len(recent)))))
 
 
@@ -239,7 +263,7 @@ def load_demo(session: Session, catalog: Catalog, now: dt.datetime, today: dt.da
         record = session.exec(select(Record).where(Record.external_id == external_id)).one()
         if record.status != "confirmed":
             continue
-        repaired_on = min(today, record.decision_date + dt.timedelta(days=240))
+        repaired_on = repair_date(record.decision_date, today)
         transition(session, catalog, record, status, DEMO, now, today,
                    reason="已履行处罚并完成整改 / penalty performed and rectified" if status == "repaired"
                    else "主体提出异议 / the subject objected", repaired_on=repaired_on)
@@ -251,7 +275,7 @@ def load_demo(session: Session, catalog: Catalog, now: dt.datetime, today: dt.da
     # Each package adds its own demo data (cases, list entries, plans ...) in this transaction.
     demo_loaded.send(session, catalog=catalog, now=now, rng=random.Random(seed))
     grades = session.execute(
-        sa.select(Assessment.grade, sa.func.count()).where(Assessment.as_of == today).group_by(Assessment.grade)
+        sa.select(Assessment.grade, sa.func.count()).where(in_force(today)).group_by(Assessment.grade)
     ).all()
     return Counter(dict(grades))
 

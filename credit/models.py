@@ -5,7 +5,7 @@ from credit.catalog.models import CatalogVersion  # noqa: F401
 from credit.listing.models import ListEntry  # noqa: F401
 from credit.notices.models import Notice  # noqa: F401
 from credit.scheduler.models import JobRun  # noqa: F401
-from credit.scoring.models import Assessment  # noqa: F401
+from credit.scoring.models import Assessment, AssessmentRun  # noqa: F401
 from credit.subjects.models import Subject  # noqa: F401
 from credit.records.models import Evidence, Record, RecordEvent  # noqa: F401
 from credit.inspection.models import InspectionCheck, InspectionPlan, InspectorConflict  # noqa: F401

@@ -15,6 +15,8 @@ from credit.cli import main
 from credit.demo import generate
 from credit.notices.models import Notice
 from credit.scoring.models import Assessment
+from credit.scoring.models import AssessmentRun
+from credit.scoring.queries import in_force
 from credit.subjects.models import DISTRICTS, SUBJECT_KINDS, Subject
 from credit.records.models import Record
 
@@ -60,15 +62,15 @@ def test_demo_loads_every_grade_and_if_empty_leaves_existing_data_alone(runner, 
 
     assert result.exit_code == 0, result.output
     grades = Counter(dict(session.execute(
-        sa.select(Assessment.grade, sa.func.count()).where(Assessment.as_of == TODAY).group_by(Assessment.grade)).all()))
+        sa.select(Assessment.grade, sa.func.count()).where(in_force(TODAY)).group_by(Assessment.grade)).all()))
     assert set(grades) == {"A+", "A", "B", "C", "D"}
     assert sum(grades.values()) == 360
     assert grades["A"] > grades["B"] and min(grades.values()) >= 10
     statuses = Counter(r.status for r in session.exec(select(Record)))
     assert {"confirmed", "revoked", "repaired", "disputed"} <= set(statuses)
     assert f"grades A {grades['A']}，A+ {grades['A+']}" in result.stdout
-    # A year of month-end history before today, for the charts.
-    dates = session.scalars(sa.select(Assessment.as_of).distinct().order_by(Assessment.as_of)).all()
+    # A year of month-end history before today, for the charts, stored by change.
+    dates = session.scalars(sa.select(AssessmentRun.as_of).order_by(AssessmentRun.as_of)).all()
     assert dates[0] == dt.date(2025, 11, 30) and dates[-2:] == [dt.date(2026, 10, 31), TODAY] and len(dates) == 13
     # All of it through the one reassessment entry point: the import, each repair or objection, each date.
     events = [(e.object_id, json.loads(e.data)) for e in session.exec(
@@ -89,7 +91,16 @@ def test_demo_loads_every_grade_and_if_empty_leaves_existing_data_alone(runner, 
     changes = [n for n in notices if n.kind == "grade_change"]
     assert changes and {to_local(n.issued_at).isoformat() for n in changes} <= {
         f"{day}T02:00:00+08:00" for day in firsts[1:]}
-    assert all(n.issued_by == "scheduler" for n in notices) and len(changes) < 360
+    assert all(n.issued_by == "scheduler" for n in notices)
+    # One letter for each subject whose grade at a month-end differs from the one before (the
+    # stored month-end results, read independently of the trigger).
+    month_ends = [dict(session.execute(sa.select(Assessment.subject_id, Assessment.grade).where(in_force(day))).all())
+                  for day in dates[:-1]]
+    assert len(changes) == sum(before.get(subject) != grade for before, after in zip(month_ends, month_ends[1:])
+                               for subject, grade in after.items())
+    first = session.scalar(sa.select(sa.func.count()).select_from(Assessment).where(in_force(dates[0])))
+    rows = session.scalar(sa.select(sa.func.count()).select_from(Assessment))
+    assert first == 360 and 360 < rows < 13 * 360
 
     again = runner.invoke(main, ["demo", "--if-empty"])
     assert again.exit_code == 0 and "data present" in again.stdout

@@ -169,7 +169,7 @@ def export_subjects(fmt: str | None, output: Path | None, labels: str | None) ->
     # The web export's labelled rows, rendered in the language asked for while they are written.
     with force_locale(LABEL_LANGUAGES[labels]):
         columns = tuple(export.headers())
-        rows = (dict(zip(columns, export.cells(row))) for row in iter_subjects(db(), SubjectFilter()))
+        rows = (dict(zip(columns, export.cells(row))) for row in iter_subjects(db(), SubjectFilter(), current().clock.today()))
         _export(columns, rows, fmt, output)
 
 
@@ -182,10 +182,11 @@ def export_records(fmt: str | None, output: Path | None) -> None:
 
 @export_group.command("assessments")
 @_export_options
-@click.option("--as-of", callback=_date, help="评价日（默认每个主体最近一次） / date (default: each subject's latest)")
+@click.option("--as-of", callback=_date, help="评价日（默认今天） / date (default today)")
 @with_appcontext
 def export_assessments(fmt: str | None, output: Path | None, as_of: dt.date | None) -> None:
-    _export(services.ASSESSMENT_COLUMNS, services.assessment_rows(db(), as_of), fmt, output)
+    """各主体在该日适用的评价结果 / each subject's assessment in force on the date."""
+    _export(services.ASSESSMENT_COLUMNS, services.assessment_rows(db(), as_of or current().clock.today()), fmt, output)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -211,14 +212,19 @@ def _cell(text: str, width: int) -> str:
 @click.command("assess")
 @click.option("--as-of", callback=_date, help="评价日 YYYY-MM-DD（默认今天） / date (default today)")
 @click.option("--uscc", help="只评价这一个主体 / only this subject")
+@click.option("--full", is_flag=True,
+              help="重算全部主体（如新版规则目录），而非仅可能变化的主体 / recompute every subject (e.g. for a new catalog "
+                   "version), not only those whose records can have changed")
 @click.option("--format", "fmt", type=click.Choice(("json", "table")), default="table", show_default=True)
 @with_appcontext
-def assess_command(as_of: dt.date | None, uscc: str | None, fmt: str) -> None:
-    """计算并保存某日的信用评价 / compute and store the assessments as of a date."""
+def assess_command(as_of: dt.date | None, uscc: str | None, full: bool, fmt: str) -> None:
+    """计算并保存信用评价 / compute and store the assessments as of a date."""
     context, session = current(), db()
     as_of = as_of or context.clock.today()
+    if full and uscc:
+        raise click.UsageError("--full 与 --uscc 不能同时使用 / --full and --uscc exclude each other")
     with _errors_exit():
-        subject_ids = services.assess(session, context.catalog, context.clock, as_of, uscc)
+        subject_ids = services.assess(session, context.catalog, context.clock, as_of, uscc, full)
         session.commit()
         results = services.assessment_results(session, as_of, subject_ids)
         if fmt == "json":
@@ -232,6 +238,6 @@ def assess_command(as_of: dt.date | None, uscc: str | None, fmt: str) -> None:
         click.echo("  ".join(_cell(chinese(title), width) for title, width in _TABLE))
         for result in results:
             s, a = result.subject, result.assessment
-            values = (s.uscc, s.name, a.as_of.isoformat(), str(a.score), a.grade, tiers.get(a.tier, a.tier),
+            values = (s.uscc, s.name, result.as_of.isoformat(), str(a.score), a.grade, tiers.get(a.tier, a.tier),
                       chinese(_l("yes") if a.listed else _l("no")))
             click.echo("  ".join(_cell(value, width) for value, (_title, width) in zip(values, _TABLE)))

@@ -41,6 +41,7 @@ from credit.exchange.formats import SourceRow
 from credit.i18n import bilingual
 from credit.scoring.engine import contributions
 from credit.scoring.models import Assessment
+from credit.scoring.queries import in_force
 from credit.scoring.services import reassess
 from credit.subjects.models import Subject
 from credit.subjects.services import SubjectInput, find_by_uscc, validate_uscc
@@ -569,11 +570,12 @@ def record_rows(session: Session) -> Iterator[dict]:
 
 
 def assess(session: Session, catalog: Catalog, clock: Clock, as_of: dt.date | None = None,
-           uscc: str | None = None) -> list[int] | None:
-    """Compute and store the assessments as of a date (default today) for everyone or one subject.
+           uscc: str | None = None, full: bool = False) -> list[int] | None:
+    """Compute and store (by change) the assessments as of a date (default today) for everyone or one subject.
 
-    Returns the subject ids assessed (None: all). Raises NoCatalogInForce before the first
-    catalog version and NotFound for an unregistered USCC.
+    Everyone: the subjects whose result can have changed since the latest run, or every subject
+    when ``full``. Returns the subject ids assessed (None: all). Raises NoCatalogInForce before
+    the first catalog version and NotFound for an unregistered USCC.
     """
     subject_ids = None
     if uscc is not None:
@@ -582,40 +584,37 @@ def assess(session: Session, catalog: Catalog, clock: Clock, as_of: dt.date | No
         if subject is None:
             raise NotFound(f"统一社会信用代码 {code} 对应的主体尚未登记", f"no subject is registered with USCC {code}", "uscc")
         subject_ids = [subject.id]
-    reassess(session, clock, catalog=catalog, subject_ids=subject_ids, as_of=as_of, reason="credit assess")
+    reassess(session, clock, catalog=catalog, subject_ids=subject_ids, as_of=as_of, reason="credit assess",
+             only_changed=not full)
     return subject_ids
 
 
 @dataclass(frozen=True)
 class AssessmentResult:
     subject: Subject
-    assessment: Assessment
+    as_of: dt.date
+    assessment: Assessment  # the row in force on as_of
     contributions: list[dict]
 
     def as_row(self) -> dict:
         a = self.assessment
-        return {"uscc": self.subject.uscc, "as_of": a.as_of.isoformat(), "score": a.score, "grade": a.grade,
+        return {"uscc": self.subject.uscc, "as_of": self.as_of.isoformat(), "score": a.score, "grade": a.grade,
                 "tier": a.tier, "listed": a.listed, "contributions": self.contributions}
 
 
 def assessment_results(
-    session: Session, as_of: dt.date | None = None, subject_ids: list[int] | None = None,
+    session: Session, as_of: dt.date, subject_ids: list[int] | None = None,
 ) -> Iterator[AssessmentResult]:
-    """Stored assessments of ``as_of`` (default: each subject's latest), by USCC, with contributions."""
+    """The assessments in force on ``as_of``, by USCC, with contributions."""
     a = Assessment
-    query = select(a, Subject).join(Subject, Subject.id == a.subject_id)
-    if as_of is not None:
-        query = query.where(a.as_of == as_of)
-    else:
-        latest = select(a.subject_id, sa.func.max(a.as_of).label("as_of")).group_by(a.subject_id).subquery()
-        query = query.join(latest, sa.and_(latest.c.subject_id == a.subject_id, latest.c.as_of == a.as_of))
+    query = select(a, Subject).join(Subject, Subject.id == a.subject_id).where(in_force(as_of))
     if subject_ids is not None:
         query = query.where(a.subject_id.in_(subject_ids))
     result = session.execute(query.order_by(Subject.uscc).execution_options(yield_per=BATCH_SIZE))
     for part in result.partitions():
         explained = _contributions(session, [assessment for assessment, _subject in part])
         for assessment, subject in part:
-            yield AssessmentResult(subject, assessment, explained[assessment.id])
+            yield AssessmentResult(subject, as_of, assessment, explained[assessment.id])
 
 
 def _contributions(session: Session, assessments: list[Assessment]) -> dict[int, list[dict]]:
@@ -628,5 +627,5 @@ def _contributions(session: Session, assessments: list[Assessment]) -> dict[int,
     }
 
 
-def assessment_rows(session: Session, as_of: dt.date | None = None) -> Iterator[dict]:
+def assessment_rows(session: Session, as_of: dt.date) -> Iterator[dict]:
     return (result.as_row() for result in assessment_results(session, as_of))

@@ -37,6 +37,7 @@ from credit.inspection.items import InspectionItems
 from credit.inspection.models import DRAWN_STATUSES, InspectionCheck, InspectionPlan, InspectorConflict
 from credit.records.models import Record
 from credit.scoring.models import Assessment
+from credit.scoring.queries import in_force
 from credit.signals import inspection_involvements
 from credit.subjects.models import Subject
 
@@ -118,15 +119,12 @@ def key_tier(version: CatalogVersionSpec) -> str:
 
 
 def candidates(session: Session, version: CatalogVersionSpec, as_of: dt.date) -> list[Candidate]:
-    """Every subject with its latest grade on or before ``as_of``, by id. A subject not yet assessed
+    """Every subject with its grade in force on ``as_of``, by id. A subject not yet assessed
     has the grade of the base score (no records count against it)."""
     a = Assessment
-    latest = (select(a.subject_id, sa.func.max(a.as_of).label("as_of")).where(a.as_of <= as_of)
-              .group_by(a.subject_id).subquery())
     rows = session.execute(
         select(Subject.id, Subject.uscc, Subject.name, Subject.kind, Subject.district, a.grade)
-        .outerjoin(latest, latest.c.subject_id == Subject.id)
-        .outerjoin(a, sa.and_(a.subject_id == latest.c.subject_id, a.as_of == latest.c.as_of))
+        .outerjoin(a, sa.and_(a.subject_id == Subject.id, in_force(as_of, a, subject=Subject.id)))
         .order_by(Subject.id)
     ).all()
     unassessed = version.grade_for(version.base_score, listed=False)

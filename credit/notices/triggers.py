@@ -29,6 +29,7 @@ from credit.notices.models import Notice
 from credit.notices.services import NoticeSettings, issue
 from credit.scoring.engine import contributions
 from credit.scoring.models import Assessment
+from credit.scoring.queries import assessment_in_force, in_force
 from credit.scoring.services import reassess
 from credit.signals import grade_notice_activation, monthly_report_sections
 from credit.subjects.models import DISTRICTS, SUBJECT_KINDS, Subject
@@ -71,22 +72,24 @@ def grade_change_key(subject_id: int, as_of: dt.date, grade: str) -> str:
 
 
 def grade_changes(session: Session, today: dt.date) -> list[tuple[Assessment, str | None]]:
-    """Assessments in the look-back whose grade differs from the subject's previous day's.
+    """Results that took effect in the look-back whose grade differs from the one in force the day before.
 
     The look-back is scanned again every night because a record confirmed during a day
     recomputes that day's assessment after the 02:00 run has seen it; with the grade in the
     event key, the day's final grade is still told once. A subject's first assessment counts
-    as a change (from no grade), so every subject is told its grade once.
+    as a change (from no grade), so every subject is told its grade once. A result stored for a
+    later date is told on its day.
     """
     previous = sa.orm.aliased(Assessment)
     previous_grade = (
-        select(previous.grade).where(previous.subject_id == Assessment.subject_id, previous.as_of < Assessment.as_of)
-        .order_by(previous.as_of.desc()).limit(1).scalar_subquery()
+        select(previous.grade)
+        .where(previous.subject_id == Assessment.subject_id, in_force(Assessment.valid_from, previous, before=True))
+        .scalar_subquery()
     )
     rows = session.exec(
         select(Assessment, previous_grade)
-        .where(Assessment.as_of >= today - dt.timedelta(days=LOOKBACK_DAYS), Assessment.as_of <= today)
-        .order_by(Assessment.as_of, Assessment.subject_id)
+        .where(Assessment.valid_from >= today - dt.timedelta(days=LOOKBACK_DAYS), Assessment.valid_from <= today)
+        .order_by(Assessment.valid_from, Assessment.subject_id)
     ).all()
     return [(a, before) for a, before in rows if a.grade != before]
 
@@ -98,7 +101,7 @@ def grade_change_notice(session: Session, settings: NoticeSettings, assessment: 
     activation = next((code for _receiver, code in grade_notice_activation.send(
         session, subject_id=assessment.subject_id, now=now, actor=SCHEDULER) if code), None)
     return GradeChange(
-        subject=subject_info(session.get(Subject, assessment.subject_id)), as_of=assessment.as_of,
+        subject=subject_info(session.get(Subject, assessment.subject_id)), as_of=assessment.valid_from,
         previous_grade=previous_grade, grade=assessment.grade, score=assessment.score, tier_label=tier.label,
         measures=tier.measures, catalog_version=version.version,
         records=counted_records(session, assessment, version), objection_working_days=settings.objection_working_days,
@@ -114,10 +117,10 @@ def _issued_keys(session: Session, keys: list[str]) -> set[str]:
 
 def issue_grade_change_notices(session: Session, settings: NoticeSettings, now: dt.datetime) -> int:
     changes = grade_changes(session, to_local(now).date())
-    done = _issued_keys(session, [grade_change_key(a.subject_id, a.as_of, a.grade) for a, _ in changes])
+    done = _issued_keys(session, [grade_change_key(a.subject_id, a.valid_from, a.grade) for a, _ in changes])
     versions, issued = _Versions(session), 0
     for assessment, before in changes:
-        key = grade_change_key(assessment.subject_id, assessment.as_of, assessment.grade)
+        key = grade_change_key(assessment.subject_id, assessment.valid_from, assessment.grade)
         if key in done:
             continue
         issue(session, settings, grade_change_notice(session, settings, assessment, before, versions, now), event_key=key,
@@ -163,18 +166,18 @@ def issue_removal_notices(session: Session, settings: NoticeSettings, now: dt.da
 
 def issue_credit_report(session: Session, settings: NoticeSettings, catalog: Catalog, subject: Subject, actor: Actor,
                         now: dt.datetime) -> Notice:
-    """Today's credit report of a subject: one per assessment, so asking twice gives the same report.
+    """Today's credit report of a subject: one per assessment and day, so asking twice gives the same report.
 
     The write lock comes first: of two requests at once, the second waits and then finds the
-    first's assessment and report instead of writing its own.
+    first's result and report instead of writing its own. The subject is reassessed (a row is
+    stored only if its result changed), so the report is today's result even before tonight's
+    run; the day is in the key because a stored result holds for many days and the report
+    states its date.
     """
     write_lock(session)
     today = to_local(now).date()
-    todays = select(Assessment).where(Assessment.subject_id == subject.id, Assessment.as_of == today)
-    assessment = session.exec(todays).first()
-    if assessment is None:
-        reassess(session, FixedClock(now), catalog=catalog, subject_ids=[subject.id], reason="credit report")
-        assessment = session.exec(todays).one()
+    reassess(session, FixedClock(now), catalog=catalog, subject_ids=[subject.id], as_of=today, reason="credit report")
+    assessment = assessment_in_force(session, subject.id, today)
     version = stored_version(session, assessment.catalog_version)
     entries = session.exec(select(ListEntry).where(ListEntry.subject_id == subject.id).order_by(ListEntry.listed_on)).all()
     document = CreditReport(
@@ -184,7 +187,7 @@ def issue_credit_report(session: Session, settings: NoticeSettings, catalog: Cat
         list_entries=[ListStatus(e.id, chinese(LIST_STATUS_LABELS.get(e.status, e.status)), e.listed_on,
                                  e.planned_removal_on, e.removed_on) for e in entries],
     )
-    notice, _new = issue(session, settings, document, event_key=f"credit-report:{subject.id}:{assessment.id}",
+    notice, _new = issue(session, settings, document, event_key=f"credit-report:{subject.id}:{assessment.id}:{today:%Y%m%d}",
                          subject_id=subject.id, actor=actor, now=now)
     return notice
 
@@ -194,16 +197,8 @@ def issue_credit_report(session: Session, settings: NoticeSettings, catalog: Cat
 
 
 def grade_counts(session: Session, day: dt.date) -> Counter:
-    """Subjects by grade in their latest assessment on or before ``day``."""
-    latest = (
-        select(Assessment.subject_id, sa.func.max(Assessment.as_of).label("as_of"))
-        .where(Assessment.as_of <= day).group_by(Assessment.subject_id).subquery()
-    )
-    rows = session.exec(
-        select(Assessment.grade, sa.func.count())
-        .join(latest, sa.and_(latest.c.subject_id == Assessment.subject_id, latest.c.as_of == Assessment.as_of))
-        .group_by(Assessment.grade)
-    ).all()
+    """Subjects by the grade of their assessment in force on ``day``."""
+    rows = session.exec(select(Assessment.grade, sa.func.count()).where(in_force(day)).group_by(Assessment.grade)).all()
     return Counter(dict(rows))
 
 

@@ -51,7 +51,7 @@ class FirmOverview:
 
 def firm_overview(session: Session, catalog: Catalog, subject: Subject, today: dt.date) -> FirmOverview:
     profile = subject_profile(session, subject.id, today)
-    chart = history_chart(profile.history, profile.version) if profile.assessment else None
+    chart = history_chart(profile.history, profile.version, profile.as_of) if profile.assessment else None
     applications = subject_applications(session, subject.id)
     open_by_record = {a.record_id: a for a in applications if a.status == SUBMITTED and a.record_id}
     records = [FirmRecord(r, open_by_record.get(r.id), repair_opens_on(catalog, r))

@@ -15,7 +15,7 @@ from credit.catalog.services import stored_version
 from credit.errors import InvalidInput
 from credit.paging import Page, paginate
 from credit.search import contains
-from credit.scoring.engine import latest_assessment
+from credit.scoring.queries import assessment_in_force
 from credit.subjects.models import Subject
 from credit.subjects.services import validate_uscc
 
@@ -57,7 +57,7 @@ def query_subjects(session: Session, text: str, today: dt.date, page: int = 1, p
     versions: dict = {}
     rows = []
     for subject in found.items:
-        assessment = latest_assessment(session, subject.id, today)
+        assessment = assessment_in_force(session, subject.id, today)
         tier = None
         if assessment is not None:
             if assessment.catalog_version not in versions:
@@ -65,5 +65,5 @@ def query_subjects(session: Session, text: str, today: dt.date, page: int = 1, p
             tier = versions[assessment.catalog_version].tier_for(assessment.grade).label
         rows.append(PublicSubject(subject.name, subject.uscc, subject.kind, subject.district,
                                   assessment.grade if assessment else None, tier,
-                                  bool(assessment and assessment.listed), assessment.as_of if assessment else None))
+                                  bool(assessment and assessment.listed), assessment.valid_from if assessment else None))
     return Page(rows, found.number, found.per_page, found.total)

@@ -33,7 +33,9 @@ class Record(SQLModel, table=True):
     subject_id: int = Field(foreign_key="subject.id", nullable=False)
     rule_code: str = Field(sa_column=sa.Column(sa.String(40), nullable=False, index=True))
     category: str = Field(sa_column=sa.Column(sa.String(20), nullable=False))
-    decision_date: dt.date = Field(sa_column=sa.Column(sa.Date, nullable=False))
+    # Indexed, as updated_at is, for the nightly run: the subjects whose records start or stop
+    # counting, or changed, since the last run.
+    decision_date: dt.date = Field(sa_column=sa.Column(sa.Date, nullable=False, index=True))
     document_no: str = Field(default="", sa_column=sa.Column(sa.String(100), nullable=False))
     authority: str = Field(default="", sa_column=sa.Column(sa.String(200), nullable=False))
     facts: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False))
@@ -44,7 +46,7 @@ class Record(SQLModel, table=True):
     confirmed_at: Optional[dt.datetime] = Field(default=None, sa_column=sa.Column(sa.DateTime(timezone=True)))
     status_reason: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False))
     created_at: dt.datetime = Field(sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False))
-    updated_at: dt.datetime = Field(sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False))
+    updated_at: dt.datetime = Field(sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False, index=True))
 
 
 class RecordEvent(SQLModel, table=True):

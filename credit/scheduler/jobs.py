@@ -31,9 +31,10 @@ from credit.signals import monthly_reports, nightly_notices, nightly_sweep
 
 
 def recompute_assessments(session: Session, now: dt.datetime) -> str:
+    """Only the subjects whose counted records can have changed since the last run; rows only for changes."""
     today = to_local(now).date()
     written = reassess(session, FixedClock(now), catalog=current().catalog, subject_ids=None, as_of=today,
-                       reason="nightly")
+                       reason="nightly", only_changed=True)
     return bilingual(_l("recomputed %(count)d assessments as of %(date)s", count=written, date=today))
 
 

@@ -16,7 +16,7 @@ from credit.audit.actor import Actor
 from credit.audit.services import record_event
 from credit.catalog.loader import Catalog
 from credit.clock import Clock
-from credit.scoring.engine import recompute
+from credit.scoring.engine import recompute, recompute_changed
 
 SCORING = Actor(None, "scoring")
 
@@ -29,9 +29,15 @@ def reassess(
     subject_ids: Collection[int] | None,
     as_of: dt.date | None = None,
     reason: str,
+    only_changed: bool = False,
 ) -> int:
     """Store the assessments as of ``as_of`` (default ``clock.today()``) of ``subject_ids``
-    (None: every subject) and return how many subjects were assessed.
+    (None: every subject) and return how many subjects were assessed. Rows are stored by change
+    (the engine writes one only where the result differs from the row in force).
+
+    ``only_changed`` (with ``subject_ids=None``: the nightly run and ``credit assess``) recomputes
+    only the subjects whose counted records can have changed since the last run, or everyone when
+    another catalog version comes into force.
 
     ``reason`` says what prompted it (``"record 12 confirmed"``, ``"nightly"``); it is written
     with the date and the subjects as one ``assessment.reassess`` audit event in the caller's
@@ -42,7 +48,10 @@ def reassess(
     now = clock.now()
     as_of = clock.today() if as_of is None else as_of
     ids = None if subject_ids is None else sorted(set(subject_ids))
-    count = recompute(session, catalog, as_of, now, ids)
+    if ids is None and only_changed:
+        count = recompute_changed(session, catalog, as_of, now).subjects
+    else:
+        count = recompute(session, catalog, as_of, now, ids)
     # After the long statement: on PostgreSQL the audit event takes the chain's lock until commit.
     record_event(session, actor=SCORING.name, action="assessment.reassess", object_type="assessment",
                  object_id=as_of.isoformat(), data={"reason": reason, "as_of": as_of, "subjects": count,

@@ -16,7 +16,7 @@ from credit.subjects.models import DISTRICTS, SUBJECT_KINDS
 
 def headers() -> list[str]:
     return [_("USCC"), _("Name"), _("Kind"), _("District"), _("Legal representative"),
-            _("Licence or filing number"), _("Score"), _("Grade"), _("Assessed as of")]
+            _("Licence or filing number"), _("Score"), _("Grade"), _("In force since")]
 
 
 def cells(row: sa.Row) -> list:
@@ -24,7 +24,7 @@ def cells(row: sa.Row) -> list:
     return [
         s.uscc, s.name, str(SUBJECT_KINDS[s.kind]), str(DISTRICTS.get(s.district, s.district)),
         s.legal_representative, s.licence_no or "",
-        a.score if a else "", a.grade if a else "", a.as_of.isoformat() if a else "",
+        a.score if a else "", a.grade if a else "", a.valid_from.isoformat() if a else "",
     ]
 
 

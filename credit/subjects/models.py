@@ -46,5 +46,6 @@ class Subject(SQLModel, table=True):
     # monthly report counts registered subjects from it, not from when the row was written here.
     registered_on: Optional[dt.date] = Field(default=None, sa_column=sa.Column(sa.Date))
     created_at: dt.datetime = Field(sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False))
-    updated_at: dt.datetime = Field(sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False))
+    # Indexed for the nightly run: a new or changed subject (its kind) is recomputed.
+    updated_at: dt.datetime = Field(sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False, index=True))
     version: Optional[int] = Field(default=None, sa_column=_VERSION)

@@ -1,6 +1,7 @@
 """Searching the subject registry: one filter for the result pages and for the exports."""
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -10,6 +11,7 @@ from sqlmodel import Session
 from credit.paging import Page, paginate
 from credit.scoring.models import Assessment
 from credit.search import contains
+from credit.scoring.queries import in_force
 from credit.subjects.models import Subject
 
 
@@ -19,7 +21,7 @@ class SubjectFilter:
     uscc: str = ""
     district: str = ""
     kind: str = ""
-    grade: str = ""  # of the latest assessment
+    grade: str = ""  # of the assessment in force today
     tier: str = ""
     sort: str = "name"  # a key of SORTS
 
@@ -52,20 +54,16 @@ def _order(criteria: SubjectFilter, subject, assessment) -> list:
     }.get(criteria.sort, []) + by_name
 
 
-def _with_latest_assessment(query, criteria: SubjectFilter):
-    """Rows with ``.subject`` and ``.assessment`` (its latest stored one, None before the first),
+
+def _with_assessment(query, criteria: SubjectFilter, today: dt.date):
+    """Rows with ``.subject`` and ``.assessment`` (the one in force today, None before the first),
     narrowed to the criteria's grade and tier and in their order."""
-    latest = (
-        sa.select(Assessment.subject_id, sa.func.max(Assessment.as_of).label("as_of"))
-        .group_by(Assessment.subject_id)
-        .subquery("latest")
-    )
     subject = sa.orm.aliased(Subject, query.subquery("filtered"), name="subject")
     assessment = sa.orm.aliased(Assessment, name="assessment")
     rows = (
         sa.select(subject, assessment)
-        .outerjoin(latest, latest.c.subject_id == subject.id)
-        .outerjoin(assessment, sa.and_(assessment.subject_id == subject.id, assessment.as_of == latest.c.as_of))
+        .outerjoin(assessment, sa.and_(assessment.subject_id == subject.id,
+                                       in_force(today, assessment, subject=subject.id)))
         .order_by(*_order(criteria, subject, assessment))
     )
     if criteria.grade:
@@ -75,11 +73,11 @@ def _with_latest_assessment(query, criteria: SubjectFilter):
     return rows
 
 
-def search_subjects(session: Session, criteria: SubjectFilter, page: int = 1, per_page: int = 20) -> Page:
-    return paginate(session, _with_latest_assessment(_filtered(criteria), criteria), page, per_page)
+def search_subjects(session: Session, criteria: SubjectFilter, today: dt.date, page: int = 1,
+                    per_page: int = 20) -> Page:
+    return paginate(session, _with_assessment(_filtered(criteria), criteria, today), page, per_page)
 
 
-def iter_subjects(session: Session, criteria: SubjectFilter, batch: int = 1000) -> Iterator[sa.Row]:
+def iter_subjects(session: Session, criteria: SubjectFilter, today: dt.date, batch: int = 1000) -> Iterator[sa.Row]:
     """Every matching subject in the order of the result pages (for exports of any size)."""
-    return iter(session.execute(
-        _with_latest_assessment(_filtered(criteria), criteria).execution_options(yield_per=batch)))
+    return iter(session.execute(_with_assessment(_filtered(criteria), criteria, today).execution_options(yield_per=batch)))

@@ -59,7 +59,7 @@ def _input(form: SubjectForm) -> SubjectInput:
 @requires(SUBJECT_SEARCH)
 def index():
     form = _search_form()
-    page = search_subjects(db(), form.criteria(), form.page_number())
+    page = search_subjects(db(), form.criteria(), current().clock.today(), form.page_number())
     # Only the search fields: any other name (fmt, endpoint, _external...) would reach url_for as an argument.
     filters = {k: v for k, v in request.args.items() if k in SEARCH_FIELDS and v}
     return render_template("subjects/index.html", form=form, page=page, filters=filters)
@@ -68,13 +68,14 @@ def index():
 @bp.route("/export.<any(csv, xlsx):fmt>")
 @requires(SUBJECT_SEARCH)
 def export(fmt: str):
+    today = current().clock.today()
     criteria = _search_form().criteria()
-    filename = f"subjects-{current().clock.today():%Y%m%d}.{fmt}"
+    filename = f"subjects-{today:%Y%m%d}.{fmt}"
     disposition = {"Content-Disposition": f'attachment; filename="{filename}"'}
     if fmt == "csv":
-        return Response(_streamed(lambda session: csv_chunks(iter_subjects(session, criteria))),
+        return Response(_streamed(lambda session: csv_chunks(iter_subjects(session, criteria, today))),
                         mimetype="text/csv", headers=disposition)
-    return Response(xlsx_bytes(iter_subjects(db(), criteria)), mimetype=XLSX, headers=disposition)
+    return Response(xlsx_bytes(iter_subjects(db(), criteria, today)), mimetype=XLSX, headers=disposition)
 
 
 def _streamed(chunks: Callable[[Session], Iterator[str]]) -> Iterator[str]:
@@ -120,7 +121,7 @@ def edit(subject_id: int):
 def show(subject_id: int):
     subject = require(SUBJECT_VIEW, db().get(Subject, subject_id))
     profile = subject_profile(db(), subject.id, current().clock.today())
-    chart = history_chart(profile.history, profile.version) if profile.assessment else None
+    chart = history_chart(profile.history, profile.version, profile.as_of) if profile.assessment else None
     sections = collect(subject_page_sections, subject, session=db())
     return render_template("subjects/show.html", subject=subject, profile=profile, chart=chart,
                            records=subject_records(db(), subject.id), sections=sections)

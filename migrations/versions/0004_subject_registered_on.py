@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = '0004_subject_registered_on'
-down_revision = '0002'
+down_revision = '0003_assessment_by_change'
 branch_labels = None
 depends_on = None
 

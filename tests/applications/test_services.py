@@ -18,7 +18,7 @@ from credit.audit.models import AuditEvent
 from credit.errors import Conflict, InvalidInput, NotAllowed
 from credit.notices.models import Notice
 from credit.notices.services import NoticeSettings
-from credit.scoring.engine import latest_assessment
+from credit.scoring.queries import assessment_in_force
 from credit.scoring.services import reassess
 
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
@@ -45,7 +45,7 @@ def firm(make_subject, session, ctx, clock):
 
 def _score(session, ctx, clock, subject) -> int:
     reassess(session, clock, catalog=ctx.catalog, subject_ids=[subject.id], reason="test")
-    return latest_assessment(session, subject.id, clock.today()).score
+    return assessment_in_force(session, subject.id, clock.today()).score
 
 
 def test_an_objection_puts_the_record_under_objection_and_it_keeps_counting(session, ctx, clock, firm, make_record,
@@ -56,7 +56,7 @@ def test_an_objection_puts_the_record_under_objection_and_it_keeps_counting(sess
                                    FIRM, **desk)
     session.commit()
     assert record.status == "disputed"
-    assert latest_assessment(session, firm.id, TODAY).score == 80  # disputed still counts
+    assert assessment_in_force(session, firm.id, TODAY).score == 80  # disputed still counts
     # 15 working days from Thursday 26 November 2026 (no holiday on the way): Thursday 17 December.
     assert (application.status, application.received_on, application.due_on, application.due_provisional) == (
         SUBMITTED, TODAY, dt.date(2026, 12, 17), False)
@@ -75,7 +75,7 @@ def test_an_upheld_objection_revokes_the_record_and_the_reply_is_a_notice(sessio
            now=clock.now())
     session.commit()
     assert (application.status, record.status) == (GRANTED, "revoked")
-    assert latest_assessment(session, firm.id, TODAY).score == 100  # reassessed at once
+    assert assessment_in_force(session, firm.id, TODAY).score == 100  # reassessed at once
     notice = session.get(Notice, application.notice_id)
     assert (notice.kind, notice.subject_id, notice.event_key) == ("objection_reply", firm.id,
                                                                   f"objection-reply:{application.id}")
@@ -136,7 +136,7 @@ def test_a_granted_repair_stops_the_record_counting_from_the_decision_day(sessio
            now=clock.now())
     session.commit()
     assert (record.status, record.repaired_on, application.effective_on) == ("repaired", TODAY, TODAY)
-    assert latest_assessment(session, firm.id, TODAY).score == 100
+    assert assessment_in_force(session, firm.id, TODAY).score == 100
     assert session.get(Notice, application.notice_id).kind == "repair_reply"
     actions = session.exec(select(AuditEvent.action).where(AuditEvent.object_type == "application")).all()
     assert actions == ["application.repair", "application.decide"]

@@ -45,7 +45,7 @@ def test_json_is_one_array_of_assessment_rows(cli, session, agencies):
         for record, points in zip(local, [-10, -10, -10, -10, 0])
     ]
     assert (by_uscc[clean.uscc]["grade"], by_uscc[clean.uscc]["contributions"]) == ("A", [])
-    stored = session.exec(select(Assessment).where(Assessment.as_of == dt.date(2026, 11, 26))).all()
+    stored = session.exec(select(Assessment).where(Assessment.valid_from == dt.date(2026, 11, 26))).all()
     assert len(stored) == 3
 
 
@@ -59,7 +59,7 @@ def test_one_subject_only(cli, session, agencies):
     penalised = agencies[0]
     rows = _json(cli("assess", "--as-of", "2026-01-05", "--uscc", penalised.uscc, "--format", "json"))
     assert [r["uscc"] for r in rows] == [penalised.uscc]
-    assert len(session.exec(select(Assessment).where(Assessment.as_of == dt.date(2026, 1, 5))).all()) == 1
+    assert len(session.exec(select(Assessment).where(Assessment.valid_from == dt.date(2026, 1, 5))).all()) == 1
 
 
 def test_a_date_before_the_first_catalog_version_is_refused(cli, session, agencies):
@@ -67,7 +67,7 @@ def test_a_date_before_the_first_catalog_version_is_refused(cli, session, agenci
     assert result.exit_code == 1 and result.stdout == ""
     assert "早于第一版信用规则目录的生效日期 2020-01-01" in result.stderr
     assert "is before the first catalog version (2020-01-01)" in result.stderr
-    assert session.exec(select(Assessment).where(Assessment.as_of == dt.date(2019, 12, 31))).all() == []
+    assert session.exec(select(Assessment).where(Assessment.valid_from == dt.date(2019, 12, 31))).all() == []
 
 
 def test_an_unknown_uscc_is_refused(cli, agencies):
@@ -92,12 +92,38 @@ def test_table_has_chinese_headers_and_one_line_a_subject(cli, agencies):
     assert len(lines) == 4
 
 
-def test_export_assessments_latest_or_of_a_date(cli, agencies):
+def _exported(cli, *args) -> dict[str, dict]:
+    return {row["uscc"]: row for row in map(json.loads, cli("export", "assessments", *args).stdout.splitlines())}
+
+
+def test_export_assessments_in_force_today_or_on_a_date(cli, agencies):
+    penalised, capped, clean, _local = agencies
+    cli("assess", "--as-of", "2025-03-01")  # before the penalty was decided
+    today = _exported(cli)
+    assert {uscc: (r["as_of"], r["score"]) for uscc, r in today.items()} == {
+        penalised.uscc: ("2026-11-26", 80), capped.uscc: ("2026-11-26", 60), clean.uscc: ("2026-11-26", 100)}
+    dated = _exported(cli, "--as-of", "2025-03-01")
+    assert {uscc: (r["as_of"], r["score"]) for uscc, r in dated.items()} == {
+        penalised.uscc: ("2025-03-01", 100), capped.uscc: ("2025-03-01", 60), clean.uscc: ("2025-03-01", 100)}
+
+
+def test_a_future_date_is_shown_only_where_asked_for(cli, agencies):
     penalised = agencies[0]
-    cli("assess", "--as-of", "2025-06-01")
-    cli("assess", "--as-of", "2026-11-26", "--uscc", penalised.uscc)
-    latest = [json.loads(line) for line in cli("export", "assessments").stdout.splitlines()]
-    assert {r["uscc"]: r["as_of"] for r in latest}[penalised.uscc] == "2026-11-26"
-    assert sorted({r["as_of"] for r in latest}) == ["2025-06-01", "2026-11-26"]
-    dated = [json.loads(line) for line in cli("export", "assessments", "--as-of", "2025-06-01").stdout.splitlines()]
-    assert len(dated) == 3 and {r["as_of"] for r in dated} == {"2025-06-01"}
+    cli("assess", "--as-of", "2026-11-26")
+    # By then the penalty's three years are over; the result is stored for its date, not for today.
+    [future] = _json(cli("assess", "--as-of", "2028-05-10", "--uscc", penalised.uscc, "--format", "json"))
+    assert (future["as_of"], future["score"], future["grade"]) == ("2028-05-10", 100, "A")
+    assert (_exported(cli)[penalised.uscc]["score"], _exported(cli)[penalised.uscc]["as_of"]) == (80, "2026-11-26")
+    assert _exported(cli, "--as-of", "2028-05-10")[penalised.uscc]["score"] == 100
+
+
+def test_assess_recomputes_what_can_have_changed_and_full_recomputes_everyone(cli, session, agencies):
+    from credit.scoring.models import AssessmentRun
+
+    for args in (["assess"], ["assess"], ["assess", "--full"]):
+        assert cli(*args).exit_code == 0
+    runs = session.exec(select(AssessmentRun).order_by(AssessmentRun.id)).all()
+    # The first run has nothing to start from; the second finds nothing changed since the first.
+    assert [(r.full, r.subjects, r.written) for r in runs] == [(True, 3, 2), (False, 0, 0), (True, 3, 0)]
+    wrong = cli("assess", "--full", "--uscc", agencies[0].uscc)
+    assert wrong.exit_code == 2 and "--full and --uscc exclude each other" in wrong.stderr

@@ -26,13 +26,13 @@ def test_labelled_subjects_in_chinese_csv_carry_score_and_grade(cli, session, ct
     with (tmp_path / "s.csv").open(encoding="utf-8-sig", newline="") as file:
         rows = list(csv.DictReader(file))
     assert list(rows[0]) == ["统一社会信用代码", "名称", "主体类型", "区县", "法定代表人", "执业许可证号或备案号",
-                             "信用分", "信用等级", "评价基准日"]
+                             "信用分", "信用等级", "结果适用起始日"]
     by_name = {row["名称"]: row for row in rows}
     assert (by_name["淮南市甲专利代理事务所"]["主体类型"], by_name["淮南市甲专利代理事务所"]["区县"]) == ("专利代理机构", "田家庵区")
     assert by_name["淮南市乙食品有限公司"]["区县"] == "凤台县"
     assert (by_name["淮南市甲专利代理事务所"]["信用分"], by_name["淮南市甲专利代理事务所"]["信用等级"]) == tuple(
         str(v) for v in scores[agency.id])
-    assert by_name["淮南市甲专利代理事务所"]["评价基准日"] == clock.today().isoformat()
+    assert by_name["淮南市甲专利代理事务所"]["结果适用起始日"] == clock.today().isoformat()
 
 
 def test_labelled_subjects_in_english_xlsx(cli, make_subject, tmp_path):

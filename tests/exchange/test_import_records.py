@@ -13,6 +13,7 @@ from sqlmodel import select
 from credit.audit.models import AuditEvent
 from credit.errors import InvalidInput
 from credit.scoring.models import Assessment
+from credit.scoring.queries import assessment_in_force
 from credit.subjects.services import synthetic_uscc
 from credit.records.models import Record, RecordEvent
 
@@ -28,7 +29,7 @@ def agency(make_subject):
 
 def _assessment(session, subject) -> Assessment:
     session.expire_all()
-    return session.exec(select(Assessment).where(Assessment.subject_id == subject.id, Assessment.as_of == TODAY)).one()
+    return assessment_in_force(session, subject.id, TODAY)
 
 
 def test_records_enter_confirmed_with_history_audit_and_a_new_assessment(cli, session, tmp_path, agency):

@@ -22,7 +22,7 @@ def graded(session, clock, ctx, make_subject):
             for n in range(count):
                 subject = make_subject(kind=kind, district=("340402", "340403", "340421")[n % 3])
                 session.add(Assessment(
-                    subject_id=subject.id, as_of=clock.today(), catalog_version=version.version, score=50,
+                    subject_id=subject.id, valid_from=clock.today(), catalog_version=version.version, score=50,
                     grade=grade, tier=version.tier_for(grade).tier,
                     listed=grade == version.listed_grade and n >= count - listed,
                     explanation="[]", computed_at=clock.now()))

@@ -98,6 +98,11 @@ def test_the_credit_report_is_issued_once_per_assessment(session, settings, ctx,
     text = pdfcheck.text(settings.files.path(first.sha256).read_bytes())
     for phrase in ("知识产权信用报告", "报告企业", "故意侵犯知识产权受行政处罚", "未被列入严重失信主体名单"):
         assert phrase in text, phrase
+    # The next day the same stored result is reported again, dated that day.
+    clock.advance(days=1)
+    later = triggers.issue_credit_report(session, settings, ctx.catalog, subject, staff, clock.now())
+    session.commit()
+    assert later.id != first.id and later.issued_on == dt.date(2026, 11, 27)
 
 
 def test_the_monthly_report_counts_and_charts_the_month(session, settings, ctx, assess, make_subject, make_record, tmp_path):

@@ -9,10 +9,10 @@ import pytest
 from sqlmodel import select
 
 from credit.audit.actor import Actor
-from credit.scoring.engine import latest_assessment
 from credit.records.models import Evidence, Record, RecordEvent
 from credit.records.services import RecordInput, record_violation, transition
 from credit.records.storage import display_name
+from credit.scoring.queries import assessment_in_force
 
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 64
@@ -91,7 +91,7 @@ def test_an_inspector_records_a_violation_with_evidence_stored_by_hash(ctx, clie
     page = client.get(f"/records/{record.id}").get_data(as_text=True)
     assert "待审核" in page and "处罚决定书.pdf" in page
     # a draft does not count, so nothing is assessed yet
-    assert latest_assessment(session, agency.id) is None
+    assert assessment_in_force(session, agency.id, dt.date(2026, 11, 26)) is None
 
 
 def test_the_same_content_is_stored_once(record_as_inspector, session, stored_files):
@@ -247,7 +247,7 @@ def test_a_draft_that_needs_evidence_is_not_confirmed_without_it(client, login_a
     response = post_form(f"/records/{record.id}/confirm", {})
     assert response.status_code == 400
     assert "记录类型 PA-STOP-NEW 须附证据材料" in response.get_data(as_text=True)
-    assert records(session)[0].status == "draft" and latest_assessment(session, agency.id) is None
+    assert records(session)[0].status == "draft" and assessment_in_force(session, agency.id, dt.date(2026, 11, 26)) is None
 
 
 def test_a_record_decided_before_the_first_catalog_version_is_accepted(login_as, post_form, agency, session):
@@ -328,7 +328,7 @@ def test_the_review_queue_lists_drafts_for_reviewers_only(client, login_as, reco
 
 
 def test_a_reviewer_confirms_and_the_subject_page_shows_the_new_grade(client, login_as, post_form,
-                                                                       record_as_inspector, agency, session):
+                                                                       record_as_inspector, agency, session, clock):
     record, _ = record_as_inspector()
     reviewer = login_as("reviewer")
     response = post_form(f"/records/{record.id}/confirm", {"confirm-reason": "材料齐全"})
@@ -341,7 +341,7 @@ def test_a_reviewer_confirms_and_the_subject_page_shows_the_new_grade(client, lo
     [record] = records(session)
     assert (record.status, record.confirmed_by_id, record.status_reason) == ("confirmed", reviewer.id, "材料齐全")
     assert [e.to_status for e in session.exec(select(RecordEvent).order_by(RecordEvent.id))] == ["draft", "confirmed"]
-    assert latest_assessment(session, agency.id).grade == "B"
+    assert assessment_in_force(session, agency.id, clock.today()).grade == "B"
 
 
 def test_a_reviewer_cannot_confirm_their_own_record(client, login_as, post_form, agency, session, ctx, clock):
@@ -355,7 +355,7 @@ def test_a_reviewer_cannot_confirm_their_own_record(client, login_as, post_form,
     assert response.status_code == 403
     assert "不能审核自己录入的记录（双人复核）" in response.get_data(as_text=True)
     assert records(session)[0].status == "draft"
-    assert latest_assessment(session, agency.id) is None
+    assert assessment_in_force(session, agency.id, clock.today()) is None
 
 
 def test_rejecting_needs_a_reason_beside_the_field(client, login_as, post_form, record_as_inspector, session):

@@ -112,7 +112,7 @@ def test_the_scheduler_runs_the_jobs_in_asia_shanghai_and_coalesces_missed_runs(
 
 def test_the_expiry_sweep_removes_entries_whose_period_is_over(app, session, make_subject, clock):
     from credit.listing.models import ListEntry
-    from credit.scoring.engine import latest_assessment
+    from credit.scoring.queries import assessment_in_force
 
     subject = make_subject()
     for entry_id, planned in (("SD-2023-000001", dt.date(2026, 11, 26)), ("SD-2024-000002", dt.date(2027, 3, 1))):
@@ -125,7 +125,7 @@ def test_the_expiry_sweep_removes_entries_whose_period_is_over(app, session, mak
     session.expire_all()
     expired, current = session.get(ListEntry, "SD-2023-000001"), session.get(ListEntry, "SD-2024-000002")
     assert (expired.status, expired.removed_on) == ("removed", dt.date(2026, 11, 26)) and current.status == "listed"
-    assert latest_assessment(session, subject.id).listed is True  # still on the list through the second entry
+    assert assessment_in_force(session, subject.id, clock.today()).listed is True  # still on the list through the second entry
 
 
 def _dead_pid() -> int:
@@ -159,3 +159,27 @@ def test_a_run_left_running_by_a_crashed_process_is_taken_over_and_a_live_one_is
     by_job = {r.job: r for r in runs(session)}
     assert (by_job["issue_notices"].status, by_job["issue_notices"].attempts) == ("succeeded", 2)
     assert len(session.exec(select(Notice)).all()) == 2
+
+
+def test_the_nightly_recompute_stores_only_what_changed_since_the_last_night(app, session, clock, make_subject,
+                                                                            make_record):
+    from credit.scoring.models import Assessment
+
+    clock.instant = local(2026, 11, 25, 10, 0)
+    subjects = [make_subject() for _ in range(3)]
+    clock.instant = local(2026, 11, 26, 1, 0)
+    with app.app_context():
+        first = runner.run_job("recompute_assessments", local(2026, 11, 26, 1))
+        clock.instant = local(2026, 11, 26, 10, 0)
+        make_record(subjects[0], "PA-PENALTY", dt.date(2026, 11, 2))
+        clock.instant = local(2026, 11, 27, 1, 0)
+        second = runner.run_job("recompute_assessments", local(2026, 11, 27, 1))
+
+    assert first.status == second.status == "succeeded"
+    # The second night recomputes only the subject whose record changed.
+    assert "recomputed 3 assessments as of 2026-11-26" in first.summary
+    assert "recomputed 1 assessments as of 2026-11-27" in second.summary
+    rows = session.exec(select(Assessment).order_by(Assessment.valid_from, Assessment.subject_id)).all()
+    assert [(a.subject_id, str(a.valid_from), a.score) for a in rows] == [
+        (subjects[0].id, "2026-11-26", 100), (subjects[1].id, "2026-11-26", 100), (subjects[2].id, "2026-11-26", 100),
+        (subjects[0].id, "2026-11-27", 80)]

@@ -3,11 +3,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlmodel import select
 
 from credit.listing.models import ListEntry
 from credit.scoring.engine import contributions, recompute
-from credit.scoring.models import Assessment
+from credit.scoring.queries import assessment_in_force
 from credit.scoring.reference import RecordFact
 
 
@@ -31,8 +30,6 @@ def store_case(session, make_subject, make_record, kind: str, facts: list[Record
 def sql_result(session, catalog, subject, as_of: dt.date, now: dt.datetime):
     recompute(session, catalog, as_of, now, [subject.id])
     session.commit()
-    assessment = session.exec(
-        select(Assessment).where(Assessment.subject_id == subject.id, Assessment.as_of == as_of)
-    ).one()
+    assessment = assessment_in_force(session, subject.id, as_of)
     counted = {c.record.id: c.counted_points for c in contributions(session, [assessment])[assessment.id]}
     return assessment, counted

@@ -12,8 +12,9 @@ from config import PROJECT_ROOT
 from credit.audit.models import AuditEvent
 from credit.catalog.loader import Catalog
 from credit.catalog.services import CatalogVersionChanged, stored_version
-from credit.scoring.engine import latest_assessment, recompute
+from credit.scoring.engine import recompute
 from credit.scoring.models import Assessment
+from credit.scoring.queries import assessment_in_force
 
 BASELINE = PROJECT_ROOT / "rules" / "catalog" / "2020-01-01-baseline.yaml"
 
@@ -38,18 +39,18 @@ def test_each_date_uses_the_version_in_force(session, make_subject, make_record,
     recompute(session, two_versions, dt.date(2026, 6, 30), clock.now())
     recompute(session, two_versions, dt.date(2026, 7, 1), clock.now())
     session.commit()
-    rows = session.exec(select(Assessment).where(Assessment.subject_id == subject.id).order_by(Assessment.as_of)).all()
-    assert [(a.as_of, a.catalog_version, a.score, a.grade) for a in rows] == [
+    rows = session.exec(select(Assessment).where(Assessment.subject_id == subject.id).order_by(Assessment.valid_from)).all()
+    assert [(a.valid_from, a.catalog_version, a.score, a.grade) for a in rows] == [
         (dt.date(2026, 6, 30), "2020.1", 80, "B"),
         (dt.date(2026, 7, 1), "2026.1", 75, "C"),
     ]
     # The stored copy of the version explains the old assessment exactly as it was.
     assert stored_version(session, "2020.1").rule("PA-PENALTY").points == -20
-    assert latest_assessment(session, subject.id).as_of == dt.date(2026, 7, 1)
-    assert latest_assessment(session, subject.id, dt.date(2026, 6, 30)).score == 80
+    assert assessment_in_force(session, subject.id, dt.date(2026, 11, 26)).valid_from == dt.date(2026, 7, 1)
+    assert assessment_in_force(session, subject.id, dt.date(2026, 6, 30)).score == 80
 
 
-def test_recompute_of_the_same_date_replaces_not_duplicates(session, make_subject, make_record, clock):
+def test_recompute_of_the_same_date_writes_nothing_new(session, make_subject, make_record, clock):
     catalog = Catalog.load(PROJECT_ROOT / "rules")
     subject = make_subject("firm")
     make_record(subject, "FM-INFRINGE", dt.date(2025, 3, 1))
@@ -94,13 +95,13 @@ def test_editing_what_makes_a_score_in_a_used_version_is_refused(session, clock,
 
 def test_a_citation_erratum_in_a_used_version_is_accepted_and_changes_no_score(session, clock, used_copy):
     copy, firm = used_copy
-    before = latest_assessment(session, firm.id, dt.date(2026, 1, 1))
+    before = assessment_in_force(session, firm.id, dt.date(2026, 1, 1))
     old = stored_version(session, "2020.1").rule("FM-INFRINGE").reference
     edit(copy, old, "《中华人民共和国商标法》第六十条第二款（勘误）")
     recompute(session, Catalog.load(copy.parent.parent), dt.date(2026, 1, 1), clock.now())
     session.commit()
 
-    after = latest_assessment(session, firm.id, dt.date(2026, 1, 1))
+    after = assessment_in_force(session, firm.id, dt.date(2026, 1, 1))
     assert (after.score, after.grade, after.catalog_version) == (before.score, before.grade, "2020.1") == (80, "B", "2020.1")
     # Old assessments are now explained with the corrected citation; the audit log keeps the old one.
     assert stored_version(session, "2020.1").rule("FM-INFRINGE").reference == "《中华人民共和国商标法》第六十条第二款（勘误）"
@@ -122,4 +123,4 @@ def test_what_a_record_may_be_entered_with_is_an_erratum_too(session, clock, use
     recompute(session, Catalog.load(copy.parent.parent), dt.date(2026, 1, 1), clock.now())
     rule = stored_version(session, "2020.1").rule("FM-INFRINGE")
     assert rule.evidence_required and "patent" in rule.categories
-    assert latest_assessment(session, firm.id, dt.date(2026, 1, 1)).score == 80
+    assert assessment_in_force(session, firm.id, dt.date(2026, 1, 1)).score == 80

@@ -35,7 +35,7 @@ INSPECTOR = Actor(None, "test-inspector")
 
 def committed_assessments(ctx) -> dict[tuple[int, dt.date], tuple[int, str]]:
     with ctx.sessions() as fresh:
-        return {(a.subject_id, a.as_of): (a.score, a.grade) for a in fresh.exec(select(Assessment))}
+        return {(a.subject_id, a.valid_from): (a.score, a.grade) for a in fresh.exec(select(Assessment))}
 
 
 def committed_reassessments(ctx) -> list[tuple[str, str, list[int] | None, int]]:

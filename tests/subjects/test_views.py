@@ -1,6 +1,7 @@
 """The subject registry as staff use it: search, register, edit, export, and the subject page."""
 from __future__ import annotations
 
+import re
 import csv
 import datetime as dt
 import io
@@ -412,3 +413,20 @@ def test_subject_page_explains_an_old_assessment_by_the_catalog_it_used(client, 
     login_as("inspector")
     page = client.get(f"/subjects/{subject.id}").get_data(as_text=True)
     assert "存档中的行为描述" in page
+
+
+def test_pages_show_the_assessment_in_force_today_not_one_stored_for_a_later_date(client, login_as, session, ctx, clock,
+                                                                                  make_subject, make_record):
+    subject = make_subject(kind="patent_agency", name="远期评价代理所")
+    make_record(subject, "PA-PENALTY", dt.date(2025, 3, 14))
+    recompute_subject(session, ctx.catalog, subject.id, clock.today(), clock.now())
+    # As of 2028-05-10 the penalty's three years are over: 100, A, stored for that date only.
+    assert recompute_subject(session, ctx.catalog, subject.id, dt.date(2028, 5, 10), clock.now()).score == 100
+    session.commit()
+    login_as("reviewer")
+    page = client.get(f"/subjects/{subject.id}").get_data(as_text=True)
+    assert re.search(r'<span class="figure tier-\w+" id="grade">B</span>', page)
+    assert re.search(r'<span class="figure tier-\w+" id="score">80</span>', page)
+    assert "2028-05-10" not in page
+    listing = client.get("/subjects/?name=远期评价").get_data(as_text=True)
+    assert re.search(r'<span class="grade tier-\w+" title="[^"]*">B</span>', listing) and "<td>80</td>" in listing
