@@ -56,6 +56,8 @@ class Config:
         # (three years from the listing decision, SAMR Order 44).
         self.OBJECTION_WORKING_DAYS = int(os.environ.get("CREDIT_OBJECTION_WORKING_DAYS", "15"))
         self.LISTING_YEARS = int(os.environ.get("CREDIT_LISTING_YEARS", "3"))
+        # A listing decision needs the upper level's consent recorded first (SAMR Order 44).
+        self.LISTING_UPPER_CONSENT = os.environ.get("CREDIT_LISTING_UPPER_CONSENT", "1") != "0"
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_SECURE = os.environ.get("CREDIT_SECURE_COOKIES", "0") == "1"

@@ -22,7 +22,7 @@ from sqlmodel import Session
 from credit.catalog.loader import Catalog, CatalogVersionSpec
 from credit.catalog.services import register_version
 from credit.db import greatest, least
-from credit.listing.models import ListEntry
+from credit.listing.models import ListEntry, published_on
 from credit.scoring.models import Assessment
 from credit.subjects.models import Subject
 from credit.records.models import COUNTING_STATUSES, Record
@@ -140,8 +140,8 @@ def contributions_query(version: CatalogVersionSpec, as_of: dt.date, dialect: st
 
 
 def listed_on(as_of: dt.date):
-    entry = ListEntry.__table__.c
-    return sa.and_(entry.listed_on <= as_of, sa.or_(entry.removed_on.is_(None), entry.removed_on > as_of))
+    # D follows the *published* list (DESIGN section 6): the listing package owns that condition.
+    return published_on(as_of)
 
 
 class explanation_agg(GenericFunction):

@@ -118,7 +118,7 @@ def test_the_expiry_sweep_removes_entries_whose_period_is_over(app, session, mak
     for entry_id, planned in (("SD-2023-000001", dt.date(2026, 11, 26)), ("SD-2024-000002", dt.date(2027, 3, 1))):
         session.add(ListEntry(id=entry_id, subject_id=subject.id, status="listed", reason="挂证", legal_basis="第十条",
                               authority="淮南市市场监督管理局", decision_no="1", listed_on=add_years(planned, -3),
-                              planned_removal_on=planned))
+                              planned_removal_on=planned, first_published_on=add_years(planned, -3)))
     session.commit()
     with app.app_context():
         assert runner.run_job("expiry_sweep", local(2026, 11, 26, 3)).status == "succeeded"
