@@ -13,8 +13,10 @@ changes nothing. Every change is an audit event.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -35,11 +37,11 @@ from credit.scoring.services import reassess
 from credit.subjects.models import Subject
 from credit.subjects.services import SubjectInput, find_by_uscc, validate_uscc
 from credit.records.models import CATEGORIES, Record, RecordEvent
-from credit.records.services import check_category, check_rule
+from credit.records.services import check_category, check_penalty, check_rule
 
 BATCH_SIZE = 1000
 SUBJECT_COLUMNS = ("uscc", "name", "kind", "district", "legal_representative", "licence_no", "registered_on")
-RECORD_COLUMNS = ("id", "uscc", "type", "category", "decision_date", "document_no", "authority", "status")
+RECORD_COLUMNS = ("id", "uscc", "type", "category", "decision_date", "document_no", "authority", "status", "penalty")
 ASSESSMENT_COLUMNS = ("uscc", "as_of", "score", "grade", "tier", "listed", "contributions")
 EXCHANGE_STATUSES = ("confirmed", "revoked")
 # What a local status is called in the exchange vocabulary. An objection pending keeps a record
@@ -232,6 +234,27 @@ class RecordRow:
     document_no: str
     authority: str
     status: str
+    # A row without ``penalty`` leaves the stored penalty alone (the field is optional).
+    penalty: tuple[str | None, Decimal | None] | None = None
+
+
+def _penalty(data: dict) -> tuple[str | None, Any]:
+    """The optional ``penalty`` {"kind", "amount"} (in CSV and XLSX: that object as JSON text)."""
+    value = data.get("penalty")
+    if isinstance(value, str):
+        try:
+            value = json.loads(value) if value.strip() else None
+        except ValueError:
+            raise InvalidInput("penalty 须为 JSON 对象 {\"kind\", \"amount\"}", 'penalty must be a JSON object {"kind", "amount"}',
+                               "penalty") from None
+    if value is None:
+        return None, None
+    if not isinstance(value, dict) or set(value) - {"kind", "amount"}:
+        raise InvalidInput('penalty 须为 {"kind", "amount"}', 'penalty must be {"kind", "amount"}', "penalty")
+    try:
+        return check_penalty(value.get("kind"), value.get("amount"))
+    except InvalidInput as error:
+        raise InvalidInput(error.zh, error.en, "penalty") from None
 
 
 def _record_row(data: dict, job: ImportJob) -> RecordRow:
@@ -253,6 +276,7 @@ def _record_row(data: dict, job: ImportJob) -> RecordRow:
     return RecordRow(
         external_id, uscc, rule_code, category, _date(data, "decision_date", job.today),
         _text(data, "document_no", False, c.document_no), _text(data, "authority", column=c.authority), status,
+        _penalty(data) if "penalty" in data else None,
     )
 
 
@@ -271,10 +295,13 @@ def _record_values(job: ImportJob, item: RecordRow, subject: Subject | None) -> 
         raise InvalidInput(f"记录类型 {rule.code} 须附证据：请填写决定文书号 document_no",
                            f"a {rule.code} record needs evidence: give its decision document number (document_no)",
                            "document_no")
-    return {
+    values = {
         "subject_id": subject.id, "rule_code": rule.code, "category": category,
         "decision_date": item.decision_date, "document_no": item.document_no, "authority": item.authority,
     }
+    if item.penalty is not None:
+        values["penalty_kind"], values["penalty_amount"] = item.penalty
+    return values
 
 
 def _status_change(record: Record, wanted: str) -> str | None:
@@ -407,7 +434,16 @@ def record_rows(session: Session) -> Iterator[dict]:
             "category": record.category, "decision_date": record.decision_date.isoformat(),
             "document_no": record.document_no, "authority": record.authority,
             "status": EXPORTED_STATUS[record.status],
+            **({"penalty": {"kind": record.penalty_kind, "amount": _amount(record.penalty_amount)}}
+               if record.penalty_kind else {}),
         }
+
+
+def _amount(value: Decimal | None) -> int | float | None:
+    """A yuan amount as a JSON number: whole yuan as an integer."""
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
 
 
 def assess(session: Session, catalog: Catalog, clock: Clock, as_of: dt.date | None = None,

@@ -81,7 +81,7 @@ JOBS: dict[str, Job] = {job.name: job for job in (
     Job("expiry_sweep", _l("Expiry and deadline sweep"), _l("daily 03:00"), {"hour": 3, "minute": 0}, _DAY,
         _sending(nightly_sweep)),
     Job("publish_list", _l("Publish a list version when decisions are pending"), _l("Mondays 09:00"),
-        {"day_of_week": "mon", "hour": 9, "minute": 0}, dt.timedelta(days=6), _sending(weekly_publication)),
+        {"day_of_week": "mon", "hour": 9, "minute": 0}, _DAY, _sending(weekly_publication)),
     Job("monthly_report", _l("Monthly supervision report"), _l("1st of the month 06:00"),
         {"day": 1, "hour": 6, "minute": 0}, dt.timedelta(days=7), _sending(monthly_reports)),
 )}

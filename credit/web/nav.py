@@ -17,6 +17,8 @@ NAV = [
     ("subjects.index", _l("Subjects")),
     ("records.review", _l("Review queue")),
     ("notices.index", _l("Notices")),
+    ("listing.queue", _l("List work queue")),
+    ("listing.public_list", _l("Serious-dishonesty list")),
     ("audit.events", _l("Audit log")),
     ("scheduler.index", _l("Scheduled jobs")),
     ("verify.lookup", _l("Verify a notice")),
@@ -28,6 +30,7 @@ SHORTCUTS = [
     ("records.review", _l("Review recorded violations")),
     ("audit.events", _l("Browse and verify the audit log")),
     ("notices.index", _l("Browse and download notices")),
+    ("listing.candidates", _l("Candidates for the serious-dishonesty list")),
 ]
 
 

@@ -30,8 +30,10 @@ def runs(session) -> list[JobRun]:
                                   ("issue_notices", local(2026, 11, 26, 2)), ("expiry_sweep", local(2026, 11, 26, 3))]),
     (local(2026, 11, 26, 1, 30), [("expiry_sweep", local(2026, 11, 25, 3)), ("recompute_assessments", local(2026, 11, 26, 1))]),
     (local(2026, 12, 7, 23, 0), [("monthly_report", local(2026, 12, 1, 6)), ("recompute_assessments", local(2026, 12, 7, 1)),
-                                 ("issue_notices", local(2026, 12, 7, 2)), ("expiry_sweep", local(2026, 12, 7, 3))]),
-    (local(2026, 12, 8, 7, 0), [("recompute_assessments", local(2026, 12, 8, 1)), ("issue_notices", local(2026, 12, 8, 2)),
+                                 ("issue_notices", local(2026, 12, 7, 2)), ("expiry_sweep", local(2026, 12, 7, 3)),
+                                 ("publish_list", local(2026, 12, 7, 9))]),  # a Monday
+    (local(2026, 12, 8, 7, 0), [("publish_list", local(2026, 12, 7, 9)), ("recompute_assessments", local(2026, 12, 8, 1)),
+                                ("issue_notices", local(2026, 12, 8, 2)),
                                 ("expiry_sweep", local(2026, 12, 8, 3))]),  # the report's week of grace is over
 ])
 def test_missed_runs_are_the_latest_due_time_within_grace(session, now, expected):

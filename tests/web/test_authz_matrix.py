@@ -31,6 +31,7 @@ from tests.actions import csrf_token
 ANY_USER = frozenset(ROLES)
 STAFF = frozenset({"inspector", "reviewer", "publisher", "admin"})
 EDITORS = frozenset({"inspector", "admin"})
+LIST_STAFF = frozenset({"inspector", "reviewer", "publisher"})
 
 EXPECTED: dict[str, str | frozenset[str]] = {
     # web, accounts, audit
@@ -60,12 +61,32 @@ EXPECTED: dict[str, str | frozenset[str]] = {
     "verify.lookup": PUBLIC,
     "verify.show": PUBLIC,
     "scheduler.index": frozenset({"admin"}),
+    # the serious-dishonesty list: public pages, then each step for its one role
+    "listing.public_list": PUBLIC,
+    "listing.public_versions": PUBLIC,
+    "listing.public_version": PUBLIC,
+    "listing.download": PUBLIC,
+    "listing.candidates": LIST_STAFF,
+    "listing.queue": LIST_STAFF,
+    "listing.procedure": LIST_STAFF,
+    "listing.entry": LIST_STAFF,
+    "listing.propose": frozenset({"inspector"}),
+    "listing.serve": frozenset({"inspector"}),
+    "listing.statement": frozenset({"inspector"}),
+    "listing.consent": frozenset({"reviewer"}),
+    "listing.decide": frozenset({"reviewer"}),
+    "listing.publish": frozenset({"publisher"}),
+    "listing.new_entry": frozenset({"reviewer"}),
+    "listing.apply_removal": frozenset({"inspector"}),
+    "listing.decide_removal_view": frozenset({"reviewer"}),
 }
 
 URL_VALUES = {
     "web.set_language": {"code": "en"},
     "subjects.export": {"fmt": "csv"},
     "records.decide": {"action": "confirm"},
+    "listing.decide_removal_view": {"action": "grant"},
+    "listing.download": {"name": "list.csv"},
 }
 
 WHO = ("anonymous", *ROLES)
