@@ -186,12 +186,13 @@ def publish_version(session: Session, terms: Terms, actor: Actor, now: dt.dateti
     session.add(version)
     added = [r["id"] for r in delta["added"]]
     removed = [r["id"] for r in delta["removed"]]
-    entry = ListEntry.__table__
+    # ORM updates, so that entries already loaded in the session see their dates.
     if added:
-        session.execute(sa.update(entry).where(entry.c.id.in_(added), entry.c.first_published_on.is_(None))
+        session.execute(sa.update(ListEntry).where(ListEntry.id.in_(added), ListEntry.first_published_on.is_(None))
                         .values(first_published_on=as_of))
     if removed:
-        session.execute(sa.update(entry).where(entry.c.id.in_(removed), entry.c.removal_published_on.is_(None))
+        session.execute(sa.update(ListEntry).where(ListEntry.id.in_(removed),
+                                                   ListEntry.removal_published_on.is_(None))
                         .values(removal_published_on=as_of))
     session.flush()
     subject_ids = frozenset(session.scalars(sa.select(ListEntry.subject_id).where(ListEntry.id.in_(added + removed))))
