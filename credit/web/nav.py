@@ -18,7 +18,7 @@ NAV = [
     ("records.review", _l("Review queue")),
     ("notices.index", _l("Notices")),
     ("listing.queue", _l("List work queue")),
-    ("listing.public_list", _l("Serious-dishonesty list")),
+    ("listing.public_list", _l("Published dishonesty list")),
     ("audit.events", _l("Audit log")),
     ("scheduler.index", _l("Scheduled jobs")),
     ("verify.lookup", _l("Verify a notice")),
