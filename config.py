@@ -61,6 +61,8 @@ class Config:
         # the whole system takes as "now", so a class or a test sees the same day every time.
         # `credit serve` and `credit scheduler` warn loudly when it is set.
         self.CLOCK_AT = os.environ.get("CREDIT_CLOCK_AT") or None
+        # A listing decision needs the upper level's consent recorded first (SAMR Order 44).
+        self.LISTING_UPPER_CONSENT = os.environ.get("CREDIT_LISTING_UPPER_CONSENT", "1") != "0"
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         # Served behind the reverse proxy's TLS: the cookie is sent over HTTPS only, and browsers

@@ -103,10 +103,12 @@ def _register() -> None:
     from credit.demo import demo_command
     from credit.exchange.cli import assess_command, export_group, import_group
     from credit.inspection.cli import inspection_group
+    from credit.listing.cli import import_list_entries_command, list_group
     from credit.scheduler.cli import jobs_group, scheduler_command
 
+    import_group.add_command(import_list_entries_command)
     for command in (rules_group, audit_group, users_group, serve, import_group, export_group, assess_command,
-                    demo_command, scheduler_command, jobs_group, inspection_group):
+                    demo_command, scheduler_command, jobs_group, inspection_group, list_group):
         main.add_command(command)
 
 

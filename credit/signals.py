@@ -32,6 +32,11 @@ Sent by the 03:00 job (expiry and deadline sweep), like ``nightly_notices``: a r
 what has expired in that transaction and returns a one-line summary.
 """)
 
+weekly_publication = _signals.signal("weekly-publication", doc="""
+Sent by the Monday 09:00 job, like ``nightly_notices``: the list package publishes a new version
+when decisions are pending, and returns a one-line summary.
+""")
+
 monthly_reports = _signals.signal("monthly-reports", doc="""
 Sent by the job on the 1st of the month at 06:00, like ``nightly_notices``: a receiver issues its
 report on the month before ``now`` and returns a one-line summary.

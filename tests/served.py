@@ -32,13 +32,18 @@ SERVER_THREADS = 8  # `credit serve`'s default
 @contextlib.contextmanager
 def serve(app) -> Iterator[str]:
     """The base URL of ``app`` (the test app: test database, fixed clock) served by waitress in a thread."""
-    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=SERVER_THREADS,
+    # A socket map of its own: with waitress's shared default map, one server's shutdown closed
+    # another's trigger (a "bad file descriptor" in a later test of the same worker).
+    server = waitress.create_server(app, map={}, host="127.0.0.1", port=0, threads=SERVER_THREADS,
                                     asyncore_loop_timeout=0.05)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.effective_port}"
     # Closed from the server's own thread (closing under its select() is a bad file descriptor).
-    server.trigger.pull_trigger(server.close)
+    try:
+        server.trigger.pull_trigger(server.close)
+    except OSError:  # its trigger's descriptor is gone (closed by another server's cleanup): close here
+        server.close()
     server.task_dispatcher.shutdown()
     thread.join(timeout=10)
 

@@ -100,6 +100,11 @@ def test_daily_assessments_collapse_into_changes_without_losing_a_result_that_di
                 assert ((now.catalog_version, now.score, sorted(json.loads(now.explanation))) if now else None) == was
         # Put in record order as the engine now writes it, subject 3's result is unchanged for it.
         assert kept[-1].explanation == written(honour, other_honour)
+    engine.dispose()
+
+    upgrade(empty_database)  # the engine of today needs today's schema
+    engine = make_engine(empty_database)
+    with Session(engine) as session:
         recompute(session, CATALOG, start + dt.timedelta(days=3), stamp, [3])
         assert session.scalar(sa.select(sa.func.count()).select_from(Assessment).where(Assessment.subject_id == 3)) == 1
     engine.dispose()

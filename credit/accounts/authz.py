@@ -65,6 +65,11 @@ def _not_own_draft(user, record: Record) -> bool:
     return not (record.status == "draft" and record.recorded_by_id == user.id)
 
 
+def _not_own_proposal(user, procedure) -> bool:
+    # Order 44: the listing is decided by an officer other than the one who proposed it.
+    return procedure.proposed_by_id != user.id
+
+
 SIGNED_IN = "signed_in"
 AUDIT_VIEW = "audit.view"
 JOBS_VIEW = "jobs.view"
@@ -89,6 +94,15 @@ APPLICATION_SUBMIT = "application.submit"
 APPLICATION_VIEW = "application.view"
 APPLICATION_DECIDE = "application.decide"
 ACTIVATION_ISSUE = "activation.issue"
+LIST_WORK = "list.work"
+LIST_PROPOSE = "list.propose"
+LIST_SERVE = "list.serve"
+LIST_CONSENT = "list.consent"
+LIST_DECIDE = "list.decide"
+LIST_PUBLISH = "list.publish"
+LIST_ENTRY_ADD = "list.entry_add"
+LIST_REMOVAL_APPLY = "list.removal_apply"
+LIST_REMOVAL_DECIDE = "list.removal_decide"
 
 RULES: dict[str, Rule] = {
     SIGNED_IN: Rule(EVERYONE),
@@ -123,6 +137,17 @@ RULES: dict[str, Rule] = {
     APPLICATION_DECIDE: Rule(frozenset({REVIEWER})),
     # Activation codes let a firm open its account; staff who register subjects hand them out.
     ACTIVATION_ISSUE: Rule(frozenset({INSPECTOR, ADMIN})),
+    # The serious-dishonesty list: candidates, work queue, procedures and entries for the staff who
+    # work them; each step of the procedure for one role (DESIGN sections 2 and 6).
+    LIST_WORK: Rule(frozenset({INSPECTOR, REVIEWER, PUBLISHER})),
+    LIST_PROPOSE: Rule(frozenset({INSPECTOR})),
+    LIST_SERVE: Rule(frozenset({INSPECTOR})),  # the prior notice served, the party heard
+    LIST_CONSENT: Rule(frozenset({REVIEWER})),
+    LIST_DECIDE: Rule(frozenset({REVIEWER}), _not_own_proposal),
+    LIST_PUBLISH: Rule(frozenset({PUBLISHER})),
+    LIST_ENTRY_ADD: Rule(frozenset({REVIEWER})),  # entries decided by another authority
+    LIST_REMOVAL_APPLY: Rule(frozenset({INSPECTOR})),  # an application received on paper
+    LIST_REMOVAL_DECIDE: Rule(frozenset({REVIEWER})),
 }
 
 login_manager = LoginManager()

@@ -21,9 +21,11 @@ counted as unchanged when nothing differs, so importing the same file twice chan
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
@@ -46,11 +48,11 @@ from credit.scoring.services import reassess
 from credit.subjects.models import Subject
 from credit.subjects.services import SubjectInput, find_by_uscc, validate_uscc
 from credit.records.models import CATEGORIES, Record, RecordEvent
-from credit.records.services import check_category, check_rule
+from credit.records.services import check_category, check_penalty, check_rule
 
 BATCH_SIZE = 10_000  # rows staged, audit events written and subjects reassessed per statement
 SUBJECT_COLUMNS = ("uscc", "name", "kind", "district", "legal_representative", "licence_no", "registered_on")
-RECORD_COLUMNS = ("id", "uscc", "type", "category", "decision_date", "document_no", "authority", "status")
+RECORD_COLUMNS = ("id", "uscc", "type", "category", "decision_date", "document_no", "authority", "status", "penalty")
 ASSESSMENT_COLUMNS = ("uscc", "as_of", "score", "grade", "tier", "listed", "contributions")
 EXCHANGE_STATUSES = ("confirmed", "revoked")
 # What a local status is called in the exchange vocabulary. An objection pending keeps a record
@@ -343,6 +345,25 @@ def import_subjects(session: Session, rows: Iterable[SourceRow], job: ImportJob)
 _RECORD_FIELDS = ("subject_id", "rule_code", "category", "decision_date", "document_no", "authority")
 
 
+def _penalty(data: dict) -> tuple[str | None, Any]:
+    """The optional ``penalty`` {"kind", "amount"} (in CSV and XLSX: that object as JSON text)."""
+    value = data.get("penalty")
+    if isinstance(value, str):
+        try:
+            value = json.loads(value) if value.strip() else None
+        except ValueError:
+            raise InvalidInput("penalty 须为 JSON 对象 {\"kind\", \"amount\"}", 'penalty must be a JSON object {"kind", "amount"}',
+                               "penalty") from None
+    if value is None:
+        return None, None
+    if not isinstance(value, dict) or set(value) - {"kind", "amount"}:
+        raise InvalidInput('penalty 须为 {"kind", "amount"}', 'penalty must be {"kind", "amount"}', "penalty")
+    try:
+        return check_penalty(value.get("kind"), value.get("amount"))
+    except InvalidInput as error:
+        raise InvalidInput(error.zh, error.en, "penalty") from None
+
+
 def _record_row(data: dict, job: ImportJob) -> dict:
     """What a row alone says: the checks that need the subject and the catalog's fit come later."""
     external_id = _text(data, "id")
@@ -366,6 +387,9 @@ def _record_row(data: dict, job: ImportJob) -> dict:
         "decision_date": decision_date, "document_no": _text(data, "document_no", False, c.document_no),
         "authority": _text(data, "authority", column=c.authority), "status": status,
         "version": job.version_of(decision_date),
+        # A row without ``penalty`` leaves the stored penalty alone (the field is optional).
+        "has_penalty": "penalty" in data, **dict(zip(("penalty_kind", "penalty_amount"),
+                                                     _penalty(data) if "penalty" in data else (None, None))),
     }
 
 
@@ -448,9 +472,13 @@ def _apply_records(session: Session, staged: sa.Table, job: ImportJob) -> set[in
     wanted = {"subject_id": subject.c.id, "rule_code": s.type, "category": fit.c.category,
               "decision_date": s.decision_date, "document_no": s.document_no, "authority": s.authority}
     revoking = sa.and_(s.status == "revoked", stored.c.status != "revoked")
-    differs = sa.or_(revoking, *(stored.c[f] != value for f, value in wanted.items()))
+    penalty_differs = sa.and_(s.has_penalty, sa.or_(stored.c.penalty_kind.is_distinct_from(s.penalty_kind),
+                                                     stored.c.penalty_amount.is_distinct_from(s.penalty_amount)))
+    differs = sa.or_(revoking, penalty_differs, *(stored.c[f] != value for f, value in wanted.items()))
     known = select(stored.c.id, stored.c.status, stored.c.status_reason, s.line, *(stored.c[f] for f in _RECORD_FIELDS),
-                   *(value.label(f"new_{f}") for f, value in wanted.items()), revoking.label("revoking"))
+                   *(value.label(f"new_{f}") for f, value in wanted.items()), revoking.label("revoking"),
+                   s.has_penalty, stored.c.penalty_kind, stored.c.penalty_amount,
+                   s.penalty_kind.label("new_penalty_kind"), s.penalty_amount.label("new_penalty_amount"))
     changed = session.execute(known.select_from(joined).where(good, stored.c.id.is_not(None), differs)
                               .order_by(s.line)).all()
     job.summary.unchanged = session.scalar(select(sa.func.count()).select_from(joined)
@@ -461,9 +489,11 @@ def _apply_records(session: Session, staged: sa.Table, job: ImportJob) -> set[in
     before = session.scalar(select(sa.func.max(record.c.id))) or 0
     # Inner joins and an anti-join: the planner estimates them well on a table it has no statistics of yet.
     session.execute(record.insert().from_select(
-        ["external_id", *_RECORD_FIELDS, "facts", "status", "status_reason", "confirmed_at", "created_at", "updated_at"],
+        ["external_id", *_RECORD_FIELDS, "facts", "status", "status_reason", "confirmed_at", "created_at", "updated_at",
+         "penalty_kind", "penalty_amount"],
         select(s.external_id, subject.c.id, s.type, fit.c.category, s.decision_date, s.document_no, s.authority,
-               sa.literal(""), s.status, sa.case((s.status == "revoked", reason(s.line)), else_=""), now, now, now)
+               sa.literal(""), s.status, sa.case((s.status == "revoked", reason(s.line)), else_=""), now, now, now,
+               s.penalty_kind, s.penalty_amount)
         .select_from(staged.join(subject, subject.c.uscc == s.uscc).join(fit, fits_on))
         .where(fit.c.category.is_not(None), ~sa.exists().where(record.c.external_id == s.external_id))
         .order_by(s.line)))
@@ -485,6 +515,9 @@ def _apply_records(session: Session, staged: sa.Table, job: ImportJob) -> set[in
     updates, updated, revocations = [], [], []
     for row in changed:
         values = {f: getattr(row, f"new_{f}") for f in _RECORD_FIELDS}
+        values.update(penalty_kind=row.penalty_kind, penalty_amount=row.penalty_amount)
+        if row.has_penalty:
+            values.update(penalty_kind=row.new_penalty_kind, penalty_amount=row.new_penalty_amount)
         if changes := {f: [getattr(row, f), v] for f, v in values.items() if getattr(row, f) != v}:
             updated.append((row.id, {"changes": changes, "line": row.line}))
         status, status_reason = row.status, row.status_reason
@@ -520,7 +553,9 @@ RECORDS = RowKind(
     columns=(sa.Column("external_id", sa.String(64)), sa.Column("uscc", sa.String(18)), sa.Column("type", sa.String(40)),
              sa.Column("category", sa.String(20)), sa.Column("decision_date", sa.Date),
              sa.Column("document_no", sa.String(100)), sa.Column("authority", sa.String(200)),
-             sa.Column("status", sa.String(12)), sa.Column("version", sa.Integer)),
+             sa.Column("status", sa.String(12)), sa.Column("version", sa.Integer),
+             sa.Column("has_penalty", sa.Boolean), sa.Column("penalty_kind", sa.String(30)),
+             sa.Column("penalty_amount", sa.Numeric(14, 2))),
     parse=_record_row, apply=_apply_records,
 )
 
@@ -566,7 +601,16 @@ def record_rows(session: Session) -> Iterator[dict]:
             "category": record.category, "decision_date": record.decision_date.isoformat(),
             "document_no": record.document_no, "authority": record.authority,
             "status": EXPORTED_STATUS[record.status],
+            **({"penalty": {"kind": record.penalty_kind, "amount": _amount(record.penalty_amount)}}
+               if record.penalty_kind else {}),
         }
+
+
+def _amount(value: Decimal | None) -> int | float | None:
+    """A yuan amount as a JSON number: whole yuan as an integer."""
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
 
 
 def assess(session: Session, catalog: Catalog, clock: Clock, as_of: dt.date | None = None,

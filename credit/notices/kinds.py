@@ -211,6 +211,28 @@ class RemovalDecision(Kind):
 
 
 @dataclass
+class RemovalRefusal(Kind):
+    kind: ClassVar[str] = "removal_refusal"
+    title: ClassVar[LazyString] = _l("Decision not to remove early from the serious-dishonesty list")
+    number_prefix: ClassVar[str] = "淮知失不移"
+
+    subject: SubjectInfo
+    entry_id: str
+    received_on: dt.date
+    reasons: str
+
+    def blocks(self) -> list[Block]:
+        return [
+            Text(f"本局于{chinese_date(self.received_on)}收到你单位提前移出严重失信主体名单（名单编号 {self.entry_id}）"
+                 "的申请及信用承诺书。"),
+            Text(f"经审核，你单位暂不符合提前移出条件，本局决定不予提前移出。理由如下：{self.reasons}"),
+            self.subject.facts(),
+            Text("如不服本决定，可在收到本决定书之日起六十日内依法申请行政复议，"
+                 "或者在六个月内依法向人民法院提起行政诉讼。"),
+        ]
+
+
+@dataclass
 class RectificationOrder(Kind):
     kind: ClassVar[str] = "rectification_order"
     title: ClassVar[LazyString] = _l("Rectification order")
@@ -412,6 +434,7 @@ class MonthlyReport(Kind):
 
 
 KINDS: dict[str, type[Kind]] = {
-    k.kind: k for k in (GradeChange, ListingPriorNotice, ListingDecision, RemovalDecision, RectificationOrder,
+    k.kind: k for k in (GradeChange, ListingPriorNotice, ListingDecision, RemovalDecision, RemovalRefusal,
+                        RectificationOrder,
                         InterviewNotice, ObjectionReply, RepairReply, CreditReport, MonthlyReport)
 }

@@ -141,7 +141,8 @@ def removal_key(entry_id: str) -> str:
 def issue_removal_notices(session: Session, settings: NoticeSettings, now: dt.datetime) -> int:
     today = to_local(now).date()
     entries = session.exec(
-        select(ListEntry).where(ListEntry.status == "removed", ListEntry.removed_on <= today,
+        # An entry decided elsewhere is removed by its own authority, which serves the decision.
+        select(ListEntry).where(ListEntry.status == "removed", ListEntry.source == "local", ListEntry.removed_on <= today,
                                 ListEntry.removed_on >= today - dt.timedelta(days=LOOKBACK_DAYS))
         .order_by(ListEntry.removed_on, ListEntry.id)
     ).all()

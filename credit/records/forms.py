@@ -4,12 +4,12 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
-from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import DateField, DecimalField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from credit.catalog.loader import CatalogVersionSpec
-from credit.records.models import CATEGORIES
+from credit.records.models import CATEGORIES, PENALTY_KINDS
 
 # A hint for the browser's file picker only; the server checks the content (storage.sniff).
 ACCEPT = {"accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx"}
@@ -35,6 +35,11 @@ class RecordForm(FlaskForm):
                             validators=[DataRequired(_l("Please enter the deciding authority.")), Length(max=200)])
     facts = TextAreaField(_l("Facts"), validators=[DataRequired(_l("Please describe the facts.")), Length(max=20000)],
                           render_kw={"rows": 6})
+    penalty_kind = SelectField(_l("Penalty imposed"), choices=[SelectChoice("", _l("Not stated"))]
+                               + [SelectChoice(code, label) for code, label in PENALTY_KINDS.items()],
+                               validators=[Optional()])
+    penalty_amount = DecimalField(_l("Amount (yuan)"), places=2, validators=[Optional()],
+                                  description=_l("For a fine or a confiscation."))
     evidence = MultipleFileField(_l("Evidence files"), render_kw=ACCEPT)
 
 

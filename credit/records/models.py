@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Optional
 
 import sqlalchemy as sa
@@ -18,6 +19,19 @@ CATEGORIES = {
     "copyright": _l("Copyright"),
     "gi": _l("Geographical indication"),
     "general": _l("General"),
+}
+# The penalty a record's decision imposed (DESIGN section 11 ``penalty.kind``).
+PENALTY_KINDS = {
+    "warning": _l("Warning"),
+    "fine": _l("Fine"),
+    "confiscation": _l("Confiscation of illegal gains"),
+    "stop_new_business": _l("Ordered to stop taking new business"),
+    "licence_revoked": _l("Licence revoked"),
+    "qualification_lowered": _l("Qualification lowered"),
+    "business_restricted": _l("Business restricted"),
+    "closure": _l("Ordered to close"),
+    "practice_restricted": _l("Practice restricted"),
+    "none": _l("No penalty"),
 }
 
 
@@ -41,6 +55,8 @@ class Record(SQLModel, table=True):
     facts: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False))
     status: str = Field(sa_column=sa.Column(sa.String(12), nullable=False, index=True))
     repaired_on: Optional[dt.date] = Field(default=None, sa_column=sa.Column(sa.Date))
+    penalty_kind: Optional[str] = Field(default=None, sa_column=sa.Column(sa.String(24)))
+    penalty_amount: Optional[Decimal] = Field(default=None, sa_column=sa.Column(sa.Numeric(14, 2)))  # yuan
     recorded_by_id: Optional[int] = Field(default=None, foreign_key="user_account.id")
     confirmed_by_id: Optional[int] = Field(default=None, foreign_key="user_account.id")
     confirmed_at: Optional[dt.datetime] = Field(default=None, sa_column=sa.Column(sa.DateTime(timezone=True)))

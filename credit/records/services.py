@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
@@ -21,8 +22,8 @@ from credit.errors import InvalidInput, NotAllowed
 from credit.i18n import both, chinese
 from credit.scoring.services import reassess
 from credit.subjects.models import SUBJECT_KINDS, Subject
+from credit.records.models import CATEGORIES, PENALTY_KINDS, Evidence, Record, RecordEvent
 from credit.transitions import transition_row
-from credit.records.models import CATEGORIES, Evidence, Record, RecordEvent
 
 TRANSITIONS = {
     "draft": {"confirmed", "rejected"},
@@ -50,6 +51,36 @@ class RecordInput:
     authority: str = ""
     facts: str = ""
     category: str | None = None
+    penalty_kind: str | None = None
+    penalty_amount: Decimal | None = None
+
+
+# Penalties that carry an amount in yuan (a fine must state it: the list's grounds depend on it).
+AMOUNT_PENALTIES = ("fine", "confiscation")
+
+
+def check_penalty(kind: str | None, amount) -> tuple[str | None, Decimal | None]:
+    """The record's penalty (kind, amount in yuan), or InvalidInput saying what is wrong with it."""
+    kind = (kind or "").strip() or None
+    if amount is not None and not isinstance(amount, Decimal):
+        try:
+            amount = Decimal(str(amount).strip()) if str(amount).strip() else None
+        except InvalidOperation:
+            raise InvalidInput(f"罚没金额 {amount!r} 不是数字", f"the amount {amount!r} is not a number",
+                               "penalty_amount") from None
+    if kind is None:
+        if amount is not None:
+            raise InvalidInput("填写金额时须选择处罚种类", "an amount needs a penalty kind", "penalty_kind")
+        return None, None
+    if kind not in PENALTY_KINDS:
+        raise InvalidInput(f"未知的处罚种类 {kind!r}", f"unknown penalty kind {kind!r}", "penalty_kind")
+    if amount is not None and (not amount.is_finite() or amount < 0 or amount >= Decimal("1e12")):
+        raise InvalidInput("金额须为不小于 0 的数", "the amount must be a number of at least 0", "penalty_amount")
+    if kind == "fine" and amount is None:
+        raise InvalidInput("罚款须填写金额（元）", "a fine needs its amount in yuan", "penalty_amount")
+    if kind not in AMOUNT_PENALTIES and amount is not None:
+        raise InvalidInput("该处罚种类没有金额", "this kind of penalty has no amount", "penalty_amount")
+    return kind, amount.quantize(Decimal("0.01")) if amount is not None else None
 
 
 def check_rule(catalog: Catalog, subject: Subject, rule_code: str, decision_date: dt.date) -> RuleSpec:
@@ -106,10 +137,12 @@ def record_violation(
         raise InvalidInput("决定日期不能晚于今天", "the decision date cannot be in the future", "decision_date")
     rule = check_rule(catalog, subject, data.rule_code, data.decision_date)
     category = check_category(rule, data.category)
+    penalty_kind, penalty_amount = check_penalty(data.penalty_kind, data.penalty_amount)
     record = Record(
         subject_id=subject.id, rule_code=rule.code, category=category, decision_date=data.decision_date,
         document_no=data.document_no.strip(), authority=data.authority.strip(), facts=data.facts.strip(),
         status="draft", recorded_by_id=actor.user_id, created_at=now, updated_at=now,
+        penalty_kind=penalty_kind, penalty_amount=penalty_amount,
     )
     session.add(record)
     session.flush()

@@ -14,7 +14,7 @@ from credit.audit.actor import Actor
 from credit.context import current, db
 from credit.subjects.models import Subject
 from credit.records.forms import EVIDENCE_HELP, DecisionForm, EvidenceForm, RecordForm, rule_choices
-from credit.records.models import CATEGORIES, Evidence
+from credit.records.models import CATEGORIES, PENALTY_KINDS, Evidence
 from credit.records.queries import RecordDetail, record_detail, review_queue
 from credit.records.services import (
     STATUS_LABELS, TRANSITIONS, RecordInput, record_violation, require_evidence, transition,
@@ -29,6 +29,15 @@ DECISIONS = {"confirm": "confirmed", "reject": "rejected", "revoke": "revoked"}
 @bp.app_template_filter("record_status")
 def record_status(status: str) -> str:
     return str(STATUS_LABELS[status])
+
+
+@bp.app_template_filter("penalty")
+def penalty(kind: str | None, amount=None) -> str:
+    """警告, 罚款（50,000.00 元）, or — when the record states none."""
+    if not kind:
+        return "—"
+    label = str(PENALTY_KINDS.get(kind, kind))
+    return f"{label}（{amount:,.2f} 元）" if amount is not None else label
 
 
 @bp.app_context_processor
@@ -85,7 +94,8 @@ def new(subject_id: int):
     def save():
         actor, now = Actor.of(current_user), ctx.clock.now()
         data = RecordInput(form.rule_code.data, form.decision_date.data, form.document_no.data or "",
-                           form.authority.data, form.facts.data, form.category.data or None)
+                           form.authority.data, form.facts.data, form.category.data or None,
+                           form.penalty_kind.data or None, form.penalty_amount.data)
         record = record_violation(db(), ctx.catalog, subject, data, actor, now, today)
         attach_evidence(db(), ctx.files, record, form.evidence.data or [], actor, now, _max_bytes())
         require_evidence(db(), ctx.catalog, record)

@@ -7,9 +7,6 @@ one-line summary for the run history. They need an app context (catalog and sett
 Besides the recomputation, a job's work is whatever the packages connect to its signal
 (``credit.signals``): notices issue their documents at 02:00, the list expires its entries at
 03:00, and so on; the scheduler knows none of them.
-
-Left out: "Mondays 09:00 publish a list version when decisions are pending". Nothing records
-listing decisions or publishes list versions yet; the listing feature adds that job when it lands.
 """
 from __future__ import annotations
 
@@ -27,7 +24,7 @@ from credit.clock import LOCAL_TZ, FixedClock, to_local
 from credit.context import current
 from credit.i18n import bilingual
 from credit.scoring.services import reassess
-from credit.signals import monthly_reports, nightly_notices, nightly_sweep
+from credit.signals import monthly_reports, nightly_notices, nightly_sweep, weekly_publication
 
 
 def recompute_assessments(session: Session, now: dt.datetime) -> str:
@@ -84,6 +81,8 @@ JOBS: dict[str, Job] = {job.name: job for job in (
         _sending(nightly_notices)),
     Job("expiry_sweep", _l("Expiry and deadline sweep"), _l("daily 03:00"), {"hour": 3, "minute": 0}, _DAY,
         _sending(nightly_sweep)),
+    Job("publish_list", _l("Publish a list version when decisions are pending"), _l("Mondays 09:00"),
+        {"day_of_week": "mon", "hour": 9, "minute": 0}, _DAY, _sending(weekly_publication)),
     Job("monthly_report", _l("Monthly supervision report"), _l("1st of the month 06:00"),
         {"day": 1, "hour": 6, "minute": 0}, dt.timedelta(days=7), _sending(monthly_reports)),
 )}

@@ -35,7 +35,7 @@ from credit.catalog.loader import Catalog, CatalogVersionSpec, NoCatalogInForce
 from credit.catalog.services import register_version
 from credit.clock import to_local
 from credit.db import greatest, least
-from credit.listing.models import ListEntry
+from credit.listing.models import ListEntry, published_on
 from credit.scoring.models import Assessment, AssessmentRun
 from credit.scoring.queries import assessment_in_force, in_force
 from credit.subjects.models import Subject
@@ -155,8 +155,9 @@ def contributions_query(version: CatalogVersionSpec, as_of: dt.date, dialect: st
 
 
 def listed_on(as_of: dt.date, entry=ListEntry):
-    """``entry`` (a list entry, or an alias of one) has its subject on the list on ``as_of``."""
-    return sa.and_(entry.listed_on <= as_of, sa.or_(entry.removed_on.is_(None), entry.removed_on > as_of))
+    """``entry`` (a list entry, or an alias of one) has its subject on the list on ``as_of``: D
+    follows the *published* list (DESIGN section 6), a condition the listing package owns."""
+    return published_on(as_of, entry)
 
 
 class explanation_agg(GenericFunction):

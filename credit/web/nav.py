@@ -19,6 +19,8 @@ NAV = [
     ("records.review", _l("Review queue")),
     ("applications.review", _l("Objections and repairs")),
     ("notices.index", _l("Notices")),
+    ("listing.queue", _l("List work queue")),
+    ("listing.public_list", _l("Published dishonesty list")),
     ("audit.events", _l("Audit log")),
     ("users.index", _l("Users")),
     ("scheduler.index", _l("Scheduled jobs")),
@@ -36,6 +38,7 @@ SHORTCUTS = [
     ("audit.events", _l("Browse and verify the audit log")),
     ("notices.index", _l("Browse and download notices")),
     ("inspection.index", _l("Draw, approve and publish random inspection plans")),
+    ("listing.candidates", _l("Candidates for the serious-dishonesty list")),
 ]
 
 

@@ -6,7 +6,6 @@ thread, so it cannot show what two requests arriving together do to the database
 """
 from __future__ import annotations
 
-import functools
 import http.cookiejar
 import re
 import threading
@@ -19,40 +18,24 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 import pytest
-import waitress
-from werkzeug.security import generate_password_hash
+
+from tests.served import quick_hash, serve
 
 T = TypeVar("T")
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
-SERVER_THREADS = 8  # `credit serve`'s default
 
 
 @pytest.fixture
 def served(app):
     """The base URL of the test app (test database, fixed clock) served by waitress in a thread."""
-    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=SERVER_THREADS,
-                                    asyncore_loop_timeout=0.05)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    # Closed from the server's own thread (closing under its select() is a bad file descriptor);
-    # the loop ends once its sockets are.
-    server.trigger.pull_trigger(server.close)
-    server.task_dispatcher.shutdown()
-    thread.join(timeout=10)
-
-
-@functools.cache
-def _quick_hash(password: str = "demo-password") -> str:
-    # A cheap scrypt (same algorithm, small cost) so that a burst reaches the database together
-    # instead of queueing behind 0.1-0.4 s of hashing per request on two cores.
-    return generate_password_hash(password, method="scrypt:1024:8:1")
+    with serve(app) as base_url:
+        yield base_url
 
 
 @pytest.fixture
 def make_user(make_user):
     """Users (password ``demo-password``) whose logins hash quickly."""
-    return lambda role="inspector", **extra: make_user(role, password_hash=_quick_hash(), **extra)
+    return lambda role="inspector", **extra: make_user(role, password_hash=quick_hash(), **extra)
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,8 @@ SAMPLES: dict[str, tuple[kinds.Kind, list[str]]] = {
                          ["列入严重失信主体名单决定书", "SD-2026-000123", "列入期限3年", "2029年11月26日"]),
     "removal_decision": (kinds.RemovalDecision(AGENCY, "SD-2023-000007", dt.date(2023, 11, 26), DAY, "列入期限已届满。"),
                          ["移出严重失信主体名单决定书", "SD-2023-000007"]),
+    "removal_refusal": (kinds.RemovalRefusal(AGENCY, "SD-2025-000003", dt.date(2026, 11, 2), "仍有未履行的罚款。"),
+                        ["不予提前移出严重失信主体名单决定书", "SD-2025-000003", "仍有未履行的罚款"]),
     "rectification_order": (kinds.RectificationOrder(AGENCY, "淮知蓝天〔2026〕12号", "你单位通过网络平台以不正当手段招揽业务。",
                                                      "《专利代理条例》第二十五条", ["停止网络招揽行为", "提交整改报告"],
                                                      dt.date(2026, 12, 10)),

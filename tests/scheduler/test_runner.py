@@ -30,8 +30,10 @@ def runs(session) -> list[JobRun]:
                                   ("issue_notices", local(2026, 11, 26, 2)), ("expiry_sweep", local(2026, 11, 26, 3))]),
     (local(2026, 11, 26, 1, 30), [("expiry_sweep", local(2026, 11, 25, 3)), ("recompute_assessments", local(2026, 11, 26, 1))]),
     (local(2026, 12, 7, 23, 0), [("monthly_report", local(2026, 12, 1, 6)), ("recompute_assessments", local(2026, 12, 7, 1)),
-                                 ("issue_notices", local(2026, 12, 7, 2)), ("expiry_sweep", local(2026, 12, 7, 3))]),
-    (local(2026, 12, 8, 7, 0), [("recompute_assessments", local(2026, 12, 8, 1)), ("issue_notices", local(2026, 12, 8, 2)),
+                                 ("issue_notices", local(2026, 12, 7, 2)), ("expiry_sweep", local(2026, 12, 7, 3)),
+                                 ("publish_list", local(2026, 12, 7, 9))]),  # a Monday
+    (local(2026, 12, 8, 7, 0), [("publish_list", local(2026, 12, 7, 9)), ("recompute_assessments", local(2026, 12, 8, 1)),
+                                ("issue_notices", local(2026, 12, 8, 2)),
                                 ("expiry_sweep", local(2026, 12, 8, 3))]),  # the report's week of grace is over
 ])
 def test_missed_runs_are_the_latest_due_time_within_grace(session, now, expected):
@@ -118,7 +120,7 @@ def test_the_expiry_sweep_removes_entries_whose_period_is_over(app, session, mak
     for entry_id, planned in (("SD-2023-000001", dt.date(2026, 11, 26)), ("SD-2024-000002", dt.date(2027, 3, 1))):
         session.add(ListEntry(id=entry_id, subject_id=subject.id, status="listed", reason="挂证", legal_basis="第十条",
                               authority="淮南市市场监督管理局", decision_no="1", listed_on=add_years(planned, -3),
-                              planned_removal_on=planned))
+                              planned_removal_on=planned, first_published_on=add_years(planned, -3)))
     session.commit()
     with app.app_context():
         assert runner.run_job("expiry_sweep", local(2026, 11, 26, 3)).status == "succeeded"

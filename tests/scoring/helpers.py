@@ -22,6 +22,7 @@ def store_case(session, make_subject, make_record, kind: str, facts: list[Record
             id=f"SD-{as_of.year}-{subject.id:06d}", subject_id=subject.id, status="listed", reason="测试",
             legal_basis="《市场监督管理严重违法失信名单管理办法》", authority="淮南市市场监督管理局",
             decision_no="测试", listed_on=as_of - dt.timedelta(days=1), planned_removal_on=as_of + dt.timedelta(days=900),
+            first_published_on=as_of - dt.timedelta(days=1),
         ))
         session.commit()
     return subject, ids

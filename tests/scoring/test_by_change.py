@@ -209,7 +209,8 @@ def test_stored_by_change_answers_every_date_as_a_daily_full_recompute(session, 
                 session.add(ListEntry(id=f"SD-{index}-{second}", subject_id=subject.id, status="listed", reason="测试",
                                       legal_basis="第九条", authority="淮南市市场监督管理局", decision_no="1",
                                       listed_on=listed_on, planned_removal_on=listed_on + dt.timedelta(days=1095),
-                                      removed_on=removed_on))
+                                      removed_on=removed_on, first_published_on=listed_on,
+                                      removal_published_on=removed_on))
             else:
                 continue
             session.commit()

@@ -189,7 +189,7 @@ def test_a_list_entry_listed_or_removed_on_the_new_date(session, ctx, at, quiet,
     session.add(ListEntry(id="SD-2025-000001", subject_id=subject.id, status="removed" if removed_on else "listed",
                           reason="挂证", legal_basis="第九条", authority="淮南市市场监督管理局", decision_no="1",
                           listed_on=listed_on, planned_removal_on=listed_on.replace(year=listed_on.year + 3),
-                          removed_on=removed_on))
+                          removed_on=removed_on, first_published_on=listed_on, removal_published_on=removed_on))
     session.commit()
     nightly(L)
     assert causes(session, ctx) == [subject.id]
@@ -203,7 +203,8 @@ def test_a_list_entry_entered_after_the_run_with_an_earlier_date(session, ctx, a
     nightly(L)
     session.add(ListEntry(id="SD-2025-000002", subject_id=subject.id, status="listed", reason="挂证",
                           legal_basis="第九条", authority="国家知识产权局", decision_no="国知发〔2025〕1号",
-                          listed_on=dt.date(2025, 12, 1), planned_removal_on=dt.date(2028, 12, 1)))
+                          listed_on=dt.date(2025, 12, 1), planned_removal_on=dt.date(2028, 12, 1),
+                          first_published_on=dt.date(2025, 12, 1)))
     session.commit()
     assert causes(session, ctx) == [subject.id]
     nightly(D)

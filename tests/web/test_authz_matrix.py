@@ -38,6 +38,7 @@ from tests.factories import sign_in
 ANY_USER = frozenset(ROLES)
 STAFF = frozenset({"inspector", "reviewer", "publisher", "admin"})
 EDITORS = frozenset({"inspector", "admin"})
+LIST_STAFF = frozenset({"inspector", "reviewer", "publisher"})
 
 EXPECTED: dict[str, str | frozenset[str]] = {
     # web, accounts, audit
@@ -99,6 +100,24 @@ EXPECTED: dict[str, str | frozenset[str]] = {
     "users.password": frozenset({"admin"}),
     "users.act": frozenset({"admin"}),
     "users.change_password": ANY_USER,
+    # the serious-dishonesty list: public pages, then each step for its one role
+    "listing.public_list": PUBLIC,
+    "listing.public_versions": PUBLIC,
+    "listing.public_version": PUBLIC,
+    "listing.download": PUBLIC,
+    "listing.candidates": LIST_STAFF,
+    "listing.queue": LIST_STAFF,
+    "listing.procedure": LIST_STAFF,
+    "listing.entry": LIST_STAFF,
+    "listing.propose": frozenset({"inspector"}),
+    "listing.serve": frozenset({"inspector"}),
+    "listing.statement": frozenset({"inspector"}),
+    "listing.consent": frozenset({"reviewer"}),
+    "listing.decide": frozenset({"reviewer"}),
+    "listing.publish": frozenset({"publisher"}),
+    "listing.new_entry": frozenset({"reviewer"}),
+    "listing.apply_removal": frozenset({"inspector"}),
+    "listing.decide_removal_view": frozenset({"reviewer"}),
 }
 
 URL_VALUES = {
@@ -108,6 +127,8 @@ URL_VALUES = {
     "inspection.decide": {"action": "approve"},
     "applications.new": {"kind": "objection"},
     "users.act": {"action": "unlock"},
+    "listing.decide_removal_view": {"action": "grant"},
+    "listing.download": {"name": "list.csv"},
 }
 
 WHO = ("anonymous", *ROLES)
