@@ -72,6 +72,10 @@ RECORD_DECIDE = "record.decide"
 RECORD_CONFIRM = "record.confirm"
 EVIDENCE_VIEW = "evidence.view"
 NOTICE_VIEW = "notice.view"
+CASE_VIEW = "case.view"
+CASE_WORK = "case.work"
+CASE_DECIDE = "case.decide"
+CASE_STEP = "case.step"
 
 RULES: dict[str, Rule] = {
     SIGNED_IN: Rule(EVERYONE),
@@ -90,6 +94,13 @@ RULES: dict[str, Rule] = {
     RECORD_CONFIRM: Rule(frozenset({REVIEWER}), _not_own_draft),
     EVIDENCE_VIEW: Rule(EVERYONE),
     NOTICE_VIEW: Rule(EVERYONE),
+    # Blue Sky cases: the case log is the bureau's own; inspectors handle the cases, and opening
+    # one, the decision and a longer time limit are approved by a reviewer (not the handler).
+    CASE_VIEW: Rule(STAFF),
+    CASE_WORK: Rule(frozenset({INSPECTOR})),
+    CASE_DECIDE: Rule(frozenset({REVIEWER})),
+    # Taking a case a step further: each step names which of the two it needs (credit/cases/services.py).
+    CASE_STEP: Rule(frozenset({INSPECTOR, REVIEWER})),
 }
 
 login_manager = LoginManager()

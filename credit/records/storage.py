@@ -72,25 +72,31 @@ def display_name(filename: str | None, content_type: str) -> str:
     return stem if stem.lower().endswith(extensions) else stem + extensions[0]
 
 
+def read_upload(upload: Upload, max_bytes: int, field: str) -> tuple[bytes, str]:
+    """The bytes of an upload and their content type, or InvalidInput (on ``field``) saying why not."""
+    # One byte more than allowed is enough to tell that a file is too large.
+    data = upload.stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise InvalidInput(f"文件超过 {max_bytes // MB} MB 的上限", f"the file is larger than {max_bytes // MB} MB",
+                           field)
+    if not data:
+        raise InvalidInput("上传的文件是空的", "the uploaded file is empty", field)
+    content_type = sniff(data)
+    if content_type is None:
+        raise InvalidInput(
+            f"文件“{_clean(upload.filename)}”的类型不受支持：只接受 PDF、JPEG、PNG、DOCX、XLSX（按文件内容判断，不看扩展名）",
+            f"unsupported type of {_clean(upload.filename)!r}: only PDF, JPEG, PNG, DOCX and XLSX are accepted (judged by content, not name)",
+            field)
+    return data, content_type
+
+
 def store_evidence(session: Session, files: FileStore, record: Record, upload: Upload, actor: Actor,
                    now: dt.datetime, max_bytes: int) -> Evidence:
     """Check and store one file and attach it to a record that is still awaiting review."""
     if record.status != "draft":
         raise NotAllowed("只能为待审核的记录补充证据", "evidence can only be added while the record awaits review",
                          "evidence")
-    # One byte more than allowed is enough to tell that a file is too large.
-    data = upload.stream.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise InvalidInput(f"文件超过 {max_bytes // MB} MB 的上限", f"the file is larger than {max_bytes // MB} MB",
-                           "evidence")
-    if not data:
-        raise InvalidInput("上传的文件是空的", "the uploaded file is empty", "evidence")
-    content_type = sniff(data)
-    if content_type is None:
-        raise InvalidInput(
-            f"文件“{_clean(upload.filename)}”的类型不受支持：只接受 PDF、JPEG、PNG、DOCX、XLSX（按文件内容判断，不看扩展名）",
-            f"unsupported type of {_clean(upload.filename)!r}: only PDF, JPEG, PNG, DOCX and XLSX are accepted (judged by content, not name)",
-            "evidence")
+    data, content_type = read_upload(upload, max_bytes, "evidence")
     sha256, size = files.store(session, data), len(data)
     existing = session.exec(select(Evidence).where(Evidence.record_id == record.id, Evidence.sha256 == sha256)).first()
     if existing is not None:
