@@ -43,6 +43,7 @@ from credit.records.storage import Upload, display_name, read_upload
 from credit.scoring.models import Assessment
 from credit.signals import ProposedPenalty, case_decided, case_prior_notice
 from credit.subjects.models import DISTRICTS, Subject
+from credit.subjects.services import find_by_uscc
 
 NUMBER_PREFIX = "淮知蓝天"
 VERIFICATION_WORKING_DAYS = 15  # decide within 15 working days whether to open a case
@@ -83,6 +84,15 @@ STAGES = {
     "decided": _l("Decided"),
     "execution": _l("Execution"),
     "closed": _l("Closed"),
+}
+# The timeline's other entries (a step shows its two stages).
+EVENT_LABELS = {
+    "register": _l("Lead registered"),
+    "propose": _l("Disposition proposed"),
+    "extend": _l("Time limit extended"),
+    "link": _l("Party linked to a registered subject"),
+    "attach": _l("Attachment added"),
+    "overdue": _l("Deadline passed"),
 }
 CLOSED_STAGES = ("not_opened", "closed")
 OPEN_STAGES = tuple(s for s in STAGES if s not in CLOSED_STAGES)
@@ -193,6 +203,15 @@ class LeadInput:
     party_phone: str = ""
     party_address: str = ""
     district: str = ""
+
+
+def registered_subject(session: Session, uscc: str, field_name: str) -> Subject:
+    """The registered subject of ``uscc``, or InvalidInput on ``field_name``."""
+    subject = find_by_uscc(session, (uscc or "").strip().upper())
+    if subject is None:
+        raise InvalidInput(f"未找到统一社会信用代码为 {uscc} 的已登记主体", f"no registered subject has the USCC {uscc}",
+                           field_name)
+    return subject
 
 
 def _label_error(field_name: str, labels: dict, value: str, what_zh: str, what_en: str) -> None:

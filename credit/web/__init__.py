@@ -28,6 +28,7 @@ def _blueprints() -> list:
     # Each concept package contributes its blueprint; this is the one place that lists them.
     from credit.accounts.views import bp as auth_bp
     from credit.audit.views import bp as audit_bp
+    from credit.cases.views import bp as cases_bp
     from credit.notices.views import bp as notices_bp
     from credit.notices.views import verify_bp
     from credit.scheduler.views import bp as jobs_bp
@@ -35,7 +36,7 @@ def _blueprints() -> list:
     from credit.records.views import bp as records_bp
     from credit.web.views import bp as web_bp
 
-    return [web_bp, auth_bp, audit_bp, subjects_bp, records_bp, notices_bp, verify_bp, jobs_bp]
+    return [web_bp, auth_bp, audit_bp, subjects_bp, records_bp, notices_bp, verify_bp, jobs_bp, cases_bp]
 
 
 def _forget_request_caches() -> None:

@@ -17,6 +17,7 @@ NAV = [
     ("subjects.index", _l("Subjects")),
     ("records.review", _l("Review queue")),
     ("notices.index", _l("Notices")),
+    ("cases.index", _l("Blue Sky cases")),
     ("audit.events", _l("Audit log")),
     ("scheduler.index", _l("Scheduled jobs")),
     ("verify.lookup", _l("Verify a notice")),
@@ -28,6 +29,8 @@ SHORTCUTS = [
     ("records.review", _l("Review recorded violations")),
     ("audit.events", _l("Browse and verify the audit log")),
     ("notices.index", _l("Browse and download notices")),
+    ("cases.new", _l("Register a Blue Sky lead")),
+    ("cases.statistics", _l("Blue Sky campaign statistics")),
 ]
 
 

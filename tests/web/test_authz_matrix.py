@@ -60,12 +60,25 @@ EXPECTED: dict[str, str | frozenset[str]] = {
     "verify.lookup": PUBLIC,
     "verify.show": PUBLIC,
     "scheduler.index": frozenset({"admin"}),
+    # Blue Sky cases: the bureau's own log (staff); inspectors handle, reviewers approve and decide
+    "cases.index": STAFF,
+    "cases.show": STAFF,
+    "cases.download": STAFF,
+    "cases.export": STAFF,
+    "cases.statistics": STAFF,
+    "cases.new": frozenset({"inspector"}),
+    "cases.propose": frozenset({"inspector"}),
+    "cases.link": frozenset({"inspector"}),
+    "cases.attach": frozenset({"inspector"}),
+    "cases.extend": frozenset({"reviewer"}),
+    "cases.step": frozenset({"inspector", "reviewer"}),
 }
 
 URL_VALUES = {
     "web.set_language": {"code": "en"},
     "subjects.export": {"fmt": "csv"},
     "records.decide": {"action": "confirm"},
+    "cases.step": {"to": "verification"},
 }
 
 WHO = ("anonymous", *ROLES)
