@@ -14,6 +14,7 @@ from credit.audit.actor import SCHEDULER, Actor
 from credit.cases.services import (CaseEnv, DispositionInput, LeadInput, StepInput, advance, leads_from_score,
                                    propose_disposition, register_lead)
 from credit.clock import LOCAL_TZ, to_local
+from credit.records.models import Record
 from credit.subjects.models import DISTRICTS, Subject
 
 CASES = 40
@@ -42,7 +43,9 @@ def _at(day: dt.date) -> dt.datetime:
 def _party(session: Session, rng: random.Random, kind: str) -> Subject | None:
     if kind == "unregistered":
         return None
-    subjects = session.exec(select(Subject).where(Subject.kind == kind).order_by(Subject.id)).all()
+    # Subjects with a history of records: cases come to those the bureau already knows.
+    subjects = session.exec(select(Subject).where(Subject.kind == kind, Subject.id.in_(select(Record.subject_id)))
+                            .order_by(Subject.id)).all()
     return rng.choice(subjects) if subjects else None
 
 

@@ -102,28 +102,35 @@ def _row(case: Case, dates: dict, dispositions: list[CaseDisposition], subject: 
     )
 
 
-# (header, value of a row, type) — type: text, date or amount
-COLUMNS = [
-    ("案件编号", lambda r: r.number, "text"),
-    ("登记日期", lambda r: r.registered_on, "date"),
-    ("线索来源", lambda r: r.source, "text"),
-    ("当事人", lambda r: r.party, "text"),
-    ("统一社会信用代码/身份证号", lambda r: r.identifier, "text"),
-    ("联系电话", lambda r: r.phone, "text"),
-    ("地址", lambda r: r.address, "text"),
-    ("区县", lambda r: r.district, "text"),
-    ("违法行为类型", lambda r: r.misconduct, "text"),
-    ("当前阶段", lambda r: r.stage, "text"),
-    *[(f"{chinese(STAGES[s])}日期", (lambda s: lambda r: r.stage_dates.get(s))(s), "date") for s in DATED_STAGES],
-    ("整改期限", lambda r: r.rectification_due, "date"),
-    ("办案期限", lambda r: r.decision_due, "date"),
-    ("处理结果", lambda r: r.disposition, "text"),
-    ("罚款金额（元）", lambda r: r.fine, "amount"),
-    ("没收金额（元）", lambda r: r.confiscation, "amount"),
-    ("信用记录", lambda r: r.records, "text"),
-    ("严重失信名单", lambda r: r.listing, "text"),
-    ("状态", lambda r: r.status, "text"),
-]
+def _stage_date(stage: str):
+    return lambda r: r.stage_dates.get(stage)
+
+
+def columns() -> list[tuple[str, object, str]]:
+    """(Chinese header, value of a row, type: text, date or amount), in the ledger's order."""
+    return [
+        ("案件编号", lambda r: r.number, "text"),
+        ("登记日期", lambda r: r.registered_on, "date"),
+        ("线索来源", lambda r: r.source, "text"),
+        ("当事人", lambda r: r.party, "text"),
+        ("统一社会信用代码/身份证号", lambda r: r.identifier, "text"),
+        ("联系电话", lambda r: r.phone, "text"),
+        ("地址", lambda r: r.address, "text"),
+        ("区县", lambda r: r.district, "text"),
+        ("违法行为类型", lambda r: r.misconduct, "text"),
+        ("当前阶段", lambda r: r.stage, "text"),
+        *[(f"{chinese(STAGES[s])}日期", _stage_date(s), "date") for s in DATED_STAGES],
+        ("整改期限", lambda r: r.rectification_due, "date"),
+        ("办案期限", lambda r: r.decision_due, "date"),
+        ("处理结果", lambda r: r.disposition, "text"),
+        ("罚款金额（元）", lambda r: r.fine, "amount"),
+        ("没收金额（元）", lambda r: r.confiscation, "amount"),
+        ("信用记录", lambda r: r.records, "text"),
+        ("严重失信名单", lambda r: r.listing, "text"),
+        ("状态", lambda r: r.status, "text"),
+    ]
+
+
 FORMATS = {"date": "yyyy-mm-dd", "amount": "#,##0.00"}
 
 
@@ -137,15 +144,15 @@ def _width(value) -> int:
 def write_workbook(rows: list[LedgerRow], title: str, out: BinaryIO) -> None:
     """The ledger as an .xlsx: Chinese headers, dates as dates, amounts as numbers, the header
     frozen, each column as wide as its longest cell."""
-    book = Workbook()
+    book, cols = Workbook(), columns()
     sheet = book.active
     sheet.title = title
-    sheet.append([header for header, _value, _kind in COLUMNS])
+    sheet.append([header for header, _value, _kind in cols])
     for cell in sheet[1]:
         cell.font, cell.alignment = Font(bold=True), Alignment(vertical="center")
     for row in rows:
-        sheet.append([value(row) for _header, value, _kind in COLUMNS])
-    for index, (header, value, kind) in enumerate(COLUMNS, 1):
+        sheet.append([value(row) for _header, value, _kind in cols])
+    for index, (header, value, kind) in enumerate(cols, 1):
         if kind in FORMATS:
             for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
                 cell.number_format = FORMATS[kind]
