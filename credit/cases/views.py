@@ -128,6 +128,9 @@ def step(case_id: int, to: str):
     if done:
         flash(_("The case is now at “%(stage)s”.", stage=STAGES[to]), "success")
         return redirect(url_for("cases.show", case_id=case_id))
+    if to not in allowed_steps(db().get(Case, case_id), current_user):  # no form on the page to show it beside
+        for error in form.form_errors:
+            flash(error, "error")
     return _render(case_id, status, **{f"step_{to}": form})
 
 
