@@ -62,7 +62,8 @@ def load_demo_cases(session: Session, env: CaseEnv, now: dt.datetime, rng: rando
     users = {u.username: u for u in session.exec(select(User).where(User.username.in_(["inspector1", "reviewer1"])))}
     if len(users) < 2:
         return 0
-    people = {"inspector": users["inspector1"], "reviewer": users["reviewer1"]}
+    # The handling inspector, and the reviewer who approves opening and decides.
+    people = {"handler": users["inspector1"], "approver": users["reviewer1"]}
     registered = sorted(today - dt.timedelta(days=rng.randrange(0, 365)) for _ in range(CASES))
     # The newest leads stay where they are: registered in the last days.
     registered[-3:] = [today - dt.timedelta(days=d) for d in (5, 1, 0)]
@@ -82,7 +83,7 @@ def load_demo_cases(session: Session, env: CaseEnv, now: dt.datetime, rng: rando
             ["complaint", "referral_above", "transfer", "filing_monitoring", "random_inspection", "self_inspection"])
         case = register_lead(session, env, LeadInput(
             source, rng.choice(misconduct[kind]), "举报或监测发现当事人涉嫌违法从事知识产权代理业务，需核查。",
-            subject_id=subject.id if subject else None, **party), actor=Actor.of(people["inspector"]), now=_at(day))
+            subject_id=subject.id if subject else None, **party), actor=Actor.of(people["handler"]), now=_at(day))
         _walk(session, env, case, PATHS[plans[index % len(plans)]], day, today, people, _penalties(subject, rng))
     leads_from_score(session, env, now, SCHEDULER)
     return CASES
@@ -94,7 +95,7 @@ def _walk(session: Session, env: CaseEnv, case, path, registered: dt.date, today
         day = registered + dt.timedelta(days=days)
         if day > today:
             return
-        who = "reviewer" if stage in ("opened", "not_opened", "decided") else "inspector"
+        who = "approver" if stage in ("opened", "not_opened", "decided") else "handler"
         step = StepInput(reason=_REASONS.get(stage, ""))
         if stage == "rectification":
             step.interview_at = dt.datetime.combine(day + dt.timedelta(days=3), dt.time(9, 30))
@@ -102,7 +103,7 @@ def _walk(session: Session, env: CaseEnv, case, path, registered: dt.date, today
             step.requirements = "立即停止违法代理行为\n自查近一年代理业务并提交书面整改报告"
         if stage == "prior_notice":
             for penalty in penalties:
-                propose_disposition(session, case, penalty, actor=Actor.of(people["inspector"]), now=_at(day))
+                propose_disposition(session, case, penalty, actor=Actor.of(people["handler"]), now=_at(day))
             step.findings = "经调查，当事人存在举报所称违法代理行为，有代理委托合同、申请文件和询问笔录为证。"
             step.legal_basis = "《专利代理条例》第二十五条、第二十七条"
         user = people[who]
