@@ -1,6 +1,7 @@
 """Every table of the application, imported in one place for Alembic and create_all."""
 from credit.accounts.models import User  # noqa: F401
 from credit.audit.models import AuditEvent  # noqa: F401
+from credit.cases.models import Case, CaseAttachment, CaseDisposition, CaseEvent, CaseSerial  # noqa: F401
 from credit.catalog.models import CatalogVersion  # noqa: F401
 from credit.listing.models import ListEntry, ListingProcedure, ListVersion, RemovalApplication  # noqa: F401
 from credit.notices.models import Notice  # noqa: F401

@@ -56,8 +56,9 @@ def test_the_nightly_sweep_runs_every_connected_receiver_in_the_jobs_transaction
     with app.app_context():
         outcome = runner.run_job("expiry_sweep", dt.datetime(2026, 11, 26, 3, tzinfo=LOCAL_TZ))
     assert outcome.status == "succeeded"
-    # The list's own sweep (credit/listing/__init__.py) ran beside it.
-    assert outcome.summary == "到期移出名单 0 条 / 0 list entries expired; 案件期限检查完成"
+    # The list's and the cases' own sweeps (credit/listing/__init__.py, credit/cases/__init__.py) ran beside it.
+    assert outcome.summary == ("到期移出名单 0 条 / 0 list entries expired; 案件期限检查完成; 案件：信用监测线索 0 条，新逾期 0 件，"
+                               "3日内到期 0 件 / cases: 0 leads from credit monitoring, 0 newly overdue, 0 due within 3 days")
     assert session.exec(select(AuditEvent.action)).all() == ["case.deadline_check"]
 
 

@@ -103,6 +103,10 @@ LIST_PUBLISH = "list.publish"
 LIST_ENTRY_ADD = "list.entry_add"
 LIST_REMOVAL_APPLY = "list.removal_apply"
 LIST_REMOVAL_DECIDE = "list.removal_decide"
+CASE_VIEW = "case.view"
+CASE_WORK = "case.work"
+CASE_DECIDE = "case.decide"
+CASE_STEP = "case.step"
 
 RULES: dict[str, Rule] = {
     SIGNED_IN: Rule(EVERYONE),
@@ -148,6 +152,13 @@ RULES: dict[str, Rule] = {
     LIST_ENTRY_ADD: Rule(frozenset({REVIEWER})),  # entries decided by another authority
     LIST_REMOVAL_APPLY: Rule(frozenset({INSPECTOR})),  # an application received on paper
     LIST_REMOVAL_DECIDE: Rule(frozenset({REVIEWER})),
+    # Blue Sky cases: the case log is the bureau's own; inspectors handle the cases, and opening
+    # one, the decision and a longer time limit are approved by a reviewer (not the handler).
+    CASE_VIEW: Rule(STAFF),
+    CASE_WORK: Rule(frozenset({INSPECTOR})),
+    CASE_DECIDE: Rule(frozenset({REVIEWER})),
+    # Taking a case a step further: each step names which of the two it needs (credit/cases/services.py).
+    CASE_STEP: Rule(frozenset({INSPECTOR, REVIEWER})),
 }
 
 login_manager = LoginManager()

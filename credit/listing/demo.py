@@ -16,6 +16,7 @@ from credit.catalog.loader import Catalog
 from credit.clock import to_local
 from credit.listing import procedure as steps
 from credit.listing.candidates import candidates
+from credit.listing.models import ListingProcedure
 from credit.listing.publication import publish
 from credit.listing.terms import current_terms
 from credit.records.models import COUNTING_STATUSES, Record
@@ -57,7 +58,9 @@ def load_demo(session: Session, catalog: Catalog, now: dt.datetime, rng: random.
     session.expire_all()
     terms = current_terms()
     inspector, reviewer = find_user(session, "inspector1"), find_user(session, "reviewer1")
-    if inspector is None or reviewer is None or steps.latest_procedure(session) is not None:
+    # Already loaded: a procedure of its own (the Blue Sky cases' demo opens procedures through its cases).
+    own = session.exec(select(ListingProcedure).where(ListingProcedure.case_id.is_(None)).limit(1)).first()
+    if inspector is None or reviewer is None or own is not None:
         return _l("list demo: penalties on %(count)d records", count=len(updates))
     proposer, decider = Actor.of(inspector), Actor.of(reviewer)
     today = to_local(now).date()

@@ -227,10 +227,6 @@ def decide(session: Session, terms: Terms, procedure: ListingProcedure, actor: A
     return entry
 
 
-def latest_procedure(session: Session) -> ListingProcedure | None:
-    return session.exec(select(ListingProcedure).order_by(ListingProcedure.id.desc()).limit(1)).first()
-
-
 def get_procedure(session: Session, procedure_id: int) -> ListingProcedure:
     procedure = session.get(ListingProcedure, procedure_id)
     if procedure is None:

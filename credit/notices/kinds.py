@@ -438,3 +438,67 @@ KINDS: dict[str, type[Kind]] = {
                         RectificationOrder,
                         InterviewNotice, ObjectionReply, RepairReply, CreditReport, MonthlyReport)
 }
+
+
+# --- Blue Sky cases (credit/cases): the penalty prior notice and the penalty decision ---------
+
+
+@dataclass
+class PenaltyPriorNotice(Kind):
+    """行政处罚告知书: the proposed penalties, and whatever the list procedure adds (a proposed
+    listing with its facts, basis and the right to be heard, DESIGN 6)."""
+
+    kind: ClassVar[str] = "penalty_prior"
+    title: ClassVar[LazyString] = _l("Administrative penalty prior notice")
+    number_prefix: ClassVar[str] = "淮知罚告"
+
+    subject: SubjectInfo
+    case_no: str
+    findings: str
+    legal_basis: str
+    penalties: list[str]
+    statement_deadline: dt.date
+    deadline_provisional: bool = False
+    also: list[str] = field(default_factory=list)  # paragraphs of the case_prior_notice receivers
+
+    def blocks(self) -> list[Block]:
+        return [
+            Text(f"本局在“蓝天”专项整治行动中对你单位立案调查（案件编号 {self.case_no}）。经查，{self.findings}"),
+            self.subject.facts(),
+            Text(f"依据{self.legal_basis}，本局拟对你单位作出如下行政处罚："),
+            *[Text(f"{i}. {p}") for i, p in enumerate(self.penalties, 1)],
+            *[Text(p) for p in self.also],
+            Text("根据《中华人民共和国行政处罚法》第四十四条、第四十五条、第六十三条的规定，你单位有陈述、申辩的权利，"
+                 f"符合条件的可以要求听证。请于{_deadline(self.statement_deadline, self.deadline_provisional)}前向本局提出；"
+                 "逾期未提出的，视为放弃上述权利。"),
+            Text("特此告知。"),
+        ]
+
+
+@dataclass
+class PenaltyDecision(Kind):
+    kind: ClassVar[str] = "penalty_decision"
+    title: ClassVar[LazyString] = _l("Administrative penalty decision")
+    number_prefix: ClassVar[str] = "淮知罚决"
+
+    subject: SubjectInfo
+    case_no: str
+    findings: str
+    legal_basis: str
+    penalties: list[str]
+    statement: str  # what the party stated, or that it waived the right
+
+    def blocks(self) -> list[Block]:
+        return [
+            Text(f"本局在“蓝天”专项整治行动中对你单位立案调查（案件编号 {self.case_no}）。经查，{self.findings}"),
+            self.subject.facts(),
+            Text(f"本局已依法告知你单位拟作出的行政处罚及依法享有的权利。{self.statement}"),
+            Text(f"依据{self.legal_basis}，本局决定对你单位作出如下行政处罚："),
+            *[Text(f"{i}. {p}") for i, p in enumerate(self.penalties, 1)],
+            Text("罚款、没收的违法所得应自收到本决定书之日起十五日内缴至指定银行；逾期不缴纳的，每日按罚款数额的百分之三加处罚款。"),
+            Text("如不服本决定，可在收到本决定书之日起六十日内依法申请行政复议，"
+                 "或者在六个月内依法向人民法院提起行政诉讼。"),
+        ]
+
+
+KINDS.update({k.kind: k for k in (PenaltyPriorNotice, PenaltyDecision)})

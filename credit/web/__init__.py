@@ -32,6 +32,7 @@ def _blueprints() -> list:
     from credit.audit.views import bp as audit_bp
     from credit.inspection.views import bp as inspection_bp
     from credit.listing.views import bp as listing_bp
+    from credit.cases.views import bp as cases_bp
     from credit.notices.views import bp as notices_bp
     from credit.notices.views import verify_bp
     from credit.scheduler.views import bp as jobs_bp
@@ -45,7 +46,7 @@ def _blueprints() -> list:
     from credit.query.views import bp as query_bp
 
     return [web_bp, auth_bp, audit_bp, subjects_bp, records_bp, notices_bp, verify_bp, jobs_bp, applications_bp,
-            portal_bp, activation_bp, users_bp, query_bp, inspection_bp, listing_bp]
+            portal_bp, activation_bp, users_bp, query_bp, inspection_bp, listing_bp, cases_bp]
 
 
 def _forget_request_caches() -> None:

@@ -21,6 +21,7 @@ NAV = [
     ("notices.index", _l("Notices")),
     ("listing.queue", _l("List work queue")),
     ("listing.public_list", _l("Published dishonesty list")),
+    ("cases.index", _l("Blue Sky cases")),
     ("audit.events", _l("Audit log")),
     ("users.index", _l("Users")),
     ("scheduler.index", _l("Scheduled jobs")),
@@ -39,6 +40,8 @@ SHORTCUTS = [
     ("notices.index", _l("Browse and download notices")),
     ("inspection.index", _l("Draw, approve and publish random inspection plans")),
     ("listing.candidates", _l("Candidates for the serious-dishonesty list")),
+    ("cases.new", _l("Register a Blue Sky lead")),
+    ("cases.statistics", _l("Blue Sky campaign statistics")),
 ]
 
 

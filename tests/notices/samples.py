@@ -59,3 +59,17 @@ SAMPLES: dict[str, tuple[kinds.Kind, list[str]]] = {
         ]),
         ["知识产权信用监管月度报告", "信用等级分布", "列入与移出", "信用等级趋势", "五、“蓝天”专项整治案件进度", "六、规划指标完成情况"]),
 }
+
+# Blue Sky cases (credit/cases): the penalty prior notice, with the list's paragraph, and the decision.
+SAMPLES.update({
+    "penalty_prior": (kinds.PenaltyPriorNotice(
+        AGENCY, "淮知蓝天〔2026〕12号", "你单位2026年代理非正常专利申请312件。", "《专利代理条例》第二十五条",
+        ["罚款人民币50,000.00元", "责令停止承接新业务6个月"], dt.date(2027, 1, 8), True,
+        ["本局同时拟将你单位列入严重失信主体名单。"]),
+        ["行政处罚告知书", "淮知蓝天〔2026〕12号", "罚款人民币50,000.00元", "拟将你单位列入严重失信主体名单",
+         "暂按周末和法定节假日计算"]),
+    "penalty_decision": (kinds.PenaltyDecision(
+        AGENCY, "淮知蓝天〔2026〕12号", "你单位2026年代理非正常专利申请312件。", "《专利代理条例》第二十五条",
+        ["责令停止承接新业务6个月"], "你单位在规定期限内未提出陈述、申辩意见。"),
+        ["行政处罚决定书", "责令停止承接新业务6个月", "行政复议"]),
+})

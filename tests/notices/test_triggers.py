@@ -121,7 +121,8 @@ def test_the_monthly_report_counts_and_charts_the_month(session, settings, ctx, 
     assert report.list_added[-1] == 1 and sum(report.list_added) == 1 and sum(report.list_removed) == 0
     assert report.grade_trend["A"][-2:] == [3, 2]
     assert ("本月决定的失信记录（条）", "1") in report.key_figures
-    assert report.sections == []  # no package adds a section yet
+    # The packages' own sections (credit/cases/__init__.py: the case pipeline).
+    assert [section.heading for section in report.sections] == ["“蓝天”专项整治行动案件办理情况"]
 
     notice = triggers.issue_monthly_report(session, settings, ctx.catalog, dt.datetime(2026, 11, 1, 6, tzinfo=LOCAL_TZ))
     assert notice.event_key == "monthly-report:2026-10" and notice.subject_id is None

@@ -118,6 +118,18 @@ EXPECTED: dict[str, str | frozenset[str]] = {
     "listing.new_entry": frozenset({"reviewer"}),
     "listing.apply_removal": frozenset({"inspector"}),
     "listing.decide_removal_view": frozenset({"reviewer"}),
+    # Blue Sky cases: the bureau's own log (staff); inspectors handle, reviewers approve and decide
+    "cases.index": STAFF,
+    "cases.show": STAFF,
+    "cases.download": STAFF,
+    "cases.export": STAFF,
+    "cases.statistics": STAFF,
+    "cases.new": frozenset({"inspector"}),
+    "cases.propose": frozenset({"inspector"}),
+    "cases.link": frozenset({"inspector"}),
+    "cases.attach": frozenset({"inspector"}),
+    "cases.extend": frozenset({"reviewer"}),
+    "cases.step": frozenset({"inspector", "reviewer"}),
 }
 
 URL_VALUES = {
@@ -129,6 +141,7 @@ URL_VALUES = {
     "users.act": {"action": "unlock"},
     "listing.decide_removal_view": {"action": "grant"},
     "listing.download": {"name": "list.csv"},
+    "cases.step": {"to": "verification"},
 }
 
 WHO = ("anonymous", *ROLES)
