@@ -61,8 +61,9 @@ def _forget_request_caches() -> None:
 
 def _refuse_nul() -> None:
     # PostgreSQL cannot store or compare text with a NUL character (the driver raises, a 500): no
-    # form or filter of this system takes one, so such a request is a bad request wherever it goes.
-    if any("\x00" in value for values in (request.args, request.form) for _, value in values.items(multi=True)):
+    # path, form or filter of this system takes one, so such a request is a bad request wherever it goes.
+    if "\x00" in request.path or any(
+            "\x00" in value for values in (request.args, request.form) for _, value in values.items(multi=True)):
         abort(400)
 
 

@@ -51,6 +51,13 @@ def test_a_nul_character_in_the_query_is_a_400(client, login_as, url):
     assert response.status_code == 400 and "无法处理" in response.get_data(as_text=True)
 
 
+def test_a_nul_character_in_a_path_argument_is_a_400(client, login_as):
+    # A text id in the path (a list entry's SD-... id) reaches the database like a query value.
+    login_as("reviewer")
+    response = client.get("/list/entries/a%00b")
+    assert response.status_code == 400 and "无法处理" in response.get_data(as_text=True)
+
+
 def test_a_nul_character_in_a_posted_field_is_a_400_and_changes_nothing(client, session, make_user):
     make_user("inspector", username="nul-user")
     response = client.post("/login", data={"csrf_token": csrf_token(client), "username": "nul\x00user",
