@@ -19,6 +19,8 @@ from credit.audit.actor import Actor
 from credit.context import current, db
 from credit.exchange import services
 from credit.exchange.formats import FORMATS, estimate_rows, format_of, open_writer, read_rows
+from credit.exchange.labels import assessment_columns, record_columns
+from credit.exchange.labels import labelled as label_rows
 from credit.i18n import bilingual, chinese, fail
 
 
@@ -153,40 +155,59 @@ def _export(columns: tuple[str, ...], rows: Iterator[dict], fmt: str | None, out
     click.echo(bilingual(_l("exported %(count)d rows", count=count)), err=True)
 
 
+def _labels_option(help_zh: str, help_en: str):
+    return click.option("--labels", type=click.Choice(list(LABEL_LANGUAGES)), help=f"{help_zh} / {help_en}")
+
+
+def _export_labelled(labels: str | None, columns: tuple[str, ...], rows: Iterator[dict],
+                     labelled: Callable[[], tuple[tuple[str, ...], Iterator[dict]]],
+                     fmt: str | None, output: Path | None) -> None:
+    """The exchange rows as they are, or (``--labels``) the titles and rows ``labelled`` gives,
+    rendered in that language while they are written."""
+    if labels is None:
+        _export(columns, rows, fmt, output)
+        return
+    with force_locale(LABEL_LANGUAGES[labels]):
+        _export(*labelled(), fmt, output)
+
+
 @export_group.command("subjects")
 @_export_options
-@click.option("--labels", type=click.Choice(list(LABEL_LANGUAGES)),
-              help="人读的表头和名称（如网页导出，含得分和等级） / human headers and labels, as the web export, "
-                   "with score and grade")
+@_labels_option("人读的表头和名称（如网页导出，含得分和等级）", "human headers and labels, as the web export, with score and grade")
 @with_appcontext
 def export_subjects(fmt: str | None, output: Path | None, labels: str | None) -> None:
-    if labels is None:
-        _export(services.SUBJECT_COLUMNS, services.subject_rows(db()), fmt, output)
-        return
     from credit.subjects import export
     from credit.subjects.search import SubjectFilter, iter_subjects
 
-    # The web export's labelled rows, rendered in the language asked for while they are written.
-    with force_locale(LABEL_LANGUAGES[labels]):
+    def web_export_rows():  # the web export's labelled rows, with score and grade
         columns = tuple(export.headers())
-        rows = (dict(zip(columns, export.cells(row))) for row in iter_subjects(db(), SubjectFilter(), current().clock.today()))
-        _export(columns, rows, fmt, output)
+        today = current().clock.today()
+        return columns, (dict(zip(columns, export.cells(row))) for row in iter_subjects(db(), SubjectFilter(), today))
+
+    _export_labelled(labels, services.SUBJECT_COLUMNS, services.subject_rows(db()), web_export_rows, fmt, output)
 
 
 @export_group.command("records")
 @_export_options
+@_labels_option("人读的表头和名称（违法类型、类别、状态、处罚）", "human headers and labels (type, category, status, penalty)")
 @with_appcontext
-def export_records(fmt: str | None, output: Path | None) -> None:
-    _export(services.RECORD_COLUMNS, services.record_rows(db()), fmt, output)
+def export_records(fmt: str | None, output: Path | None, labels: str | None) -> None:
+    catalog = current().catalog
+    rows = services.record_rows(db())
+    _export_labelled(labels, services.RECORD_COLUMNS, rows, lambda: label_rows(record_columns(catalog), rows),
+                     fmt, output)
 
 
 @export_group.command("assessments")
 @_export_options
 @click.option("--as-of", callback=_date, help="评价日（默认今天） / date (default today)")
+@_labels_option("人读的表头和名称（监管层级、是否列入名单）", "human headers and labels (tier, listed)")
 @with_appcontext
-def export_assessments(fmt: str | None, output: Path | None, as_of: dt.date | None) -> None:
+def export_assessments(fmt: str | None, output: Path | None, as_of: dt.date | None, labels: str | None) -> None:
     """各主体在该日适用的评价结果 / each subject's assessment in force on the date."""
-    _export(services.ASSESSMENT_COLUMNS, services.assessment_rows(db(), as_of or current().clock.today()), fmt, output)
+    rows = services.assessment_rows(db(), as_of or current().clock.today())
+    _export_labelled(labels, services.ASSESSMENT_COLUMNS, rows, lambda: label_rows(assessment_columns(), rows),
+                     fmt, output)
 
 
 # ---------------------------------------------------------------------------------------------
