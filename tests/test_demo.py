@@ -9,6 +9,7 @@ from collections import Counter
 import sqlalchemy as sa
 from sqlmodel import select
 
+from credit.accounts.models import User
 from credit.audit.models import AuditEvent
 from credit.clock import to_local
 from credit.cli import main
@@ -68,6 +69,10 @@ def test_demo_loads_every_grade_and_if_empty_leaves_existing_data_alone(runner, 
     assert grades["A"] > grades["B"] and min(grades.values()) >= 10
     statuses = Counter(r.status for r in session.exec(select(Record)))
     assert {"confirmed", "revoked", "repaired", "disputed"} <= set(statuses)
+    # The review queue has work for a reviewer: drafts that staff recorded (from decided cases).
+    recorders = session.scalars(sa.select(User.role).join(Record, Record.recorded_by_id == User.id)
+                                .where(Record.status == "draft")).all()
+    assert len(recorders) == statuses["draft"] > 0 and set(recorders) <= {"inspector", "reviewer"}
     assert f"grades A {grades['A']}，A+ {grades['A+']}" in result.stdout
     # A year of month-end history before today, for the charts, stored by change.
     dates = session.scalars(sa.select(AssessmentRun.as_of).order_by(AssessmentRun.as_of)).all()
