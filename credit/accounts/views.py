@@ -1,4 +1,4 @@
-"""Logging in and out, and the administrators' list of locked accounts."""
+"""Logging in and out."""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -7,9 +7,9 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from credit.accounts.authz import SIGNED_IN, USER_ADMIN, public, requires
+from credit.accounts.authz import SIGNED_IN, public, requires
 from credit.accounts.forms import LoginForm
-from credit.accounts.services import LoginRefused, authenticate, locked_users
+from credit.accounts.services import LoginRefused, authenticate
 from credit.accounts.sessions import start_session
 from credit.accounts.web import sign_in, sign_out
 from credit.context import current, db
@@ -60,10 +60,4 @@ def logout():
     sign_out()
     flash(_("You have logged out."), "info")
     return redirect(url_for("accounts.login"))
-
-
-@bp.route("/admin/users/locked")
-@requires(USER_ADMIN)
-def locked_accounts():
-    return render_template("accounts/locked.html", locked=locked_users(db(), current().clock.now()))
 

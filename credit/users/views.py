@@ -14,7 +14,7 @@ from credit.users.services import (
 from credit.accounts.authz import SIGNED_IN, USER_ADMIN, is_static_endpoint, require, requires
 from credit.users.forms import ChangePasswordForm, NewUserForm, ResetPasswordForm, RoleForm, UserSearchForm
 from credit.accounts.models import User
-from credit.accounts.services import end_sessions, locked_until, unlock_user
+from credit.accounts.services import end_sessions, locked_until, locked_users, unlock_user
 from credit.accounts.views import safe_next
 from credit.audit.actor import Actor
 from credit.context import current, db
@@ -51,6 +51,12 @@ def index():
     form.validate()
     page = search_users(db(), current().clock.now(), form.q.data or "", request.args.get("page", 1, type=int))
     return render_template("users/index.html", form=form, page=page, filters={"q": form.q.data} if form.q.data else {})
+
+
+@bp.route("/admin/users/locked")
+@requires(USER_ADMIN)
+def locked_accounts():
+    return render_template("users/locked.html", locked=locked_users(db(), current().clock.now()))
 
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])

@@ -49,7 +49,7 @@ EXPECTED: dict[str, str | frozenset[str]] = {
     "accounts.logout": ANY_USER,
     "audit.events": frozenset({"admin"}),
     "audit.verify": frozenset({"admin"}),
-    "accounts.locked_accounts": frozenset({"admin"}),
+    "users.locked_accounts": frozenset({"admin"}),
     # subject registry
     "subjects.index": STAFF,
     "subjects.export": STAFF,
