@@ -2,17 +2,38 @@
 from __future__ import annotations
 
 import pytest
-from sqlmodel import select
+from sqlmodel import Session, select
 
+from credit.accounts import services
 from credit.accounts.models import LoginThrottle
 from credit.accounts.services import LOCK_PERIOD, MAX_FAILURES
 from credit.audit.models import AuditEvent
+from credit.context import current
 from tests.actions import csrf_token
 
 
 def _login(client, username, password="demo-password", next_url=None):
     url = "/login" + (f"?next={next_url}" if next_url else "")
     return client.post(url, data={"username": username, "password": password, "csrf_token": csrf_token(client)})
+
+
+def wrong_guesses_while_hashing(monkeypatch, username, clock, count, right_password=None):
+    """While the next password check hashes (only a check of ``right_password``, when given),
+    ``count`` wrong guesses arrive in their own sessions and commit: requests sent together."""
+    check, done = services.check_password_hash, []
+
+    def slow_check(hashed: str, password: str) -> bool:
+        if not done and right_password in (None, password):
+            done.append(True)
+            for _ in range(count):
+                with Session(current().engine) as other, pytest.raises(services.LoginRefused):
+                    try:
+                        services.authenticate(other, username, "wrong-password", clock.now())
+                    finally:
+                        other.commit()
+        return check(hashed, password)
+
+    monkeypatch.setattr(services, "check_password_hash", slow_check)
 
 
 def _actions(session):
@@ -69,27 +90,8 @@ def test_lockout_after_repeated_failures_and_unlock_after_the_period(client, ses
 def test_failures_counted_by_concurrent_requests_all_count(app, session, clock, make_user, monkeypatch):
     # Requests that read the account at the same time must not each write "one more than I read":
     # an attacker sending wrong passwords in parallel would never reach the lock-out.
-    from sqlmodel import Session
-
-    from credit.accounts import services
-    from credit.context import current
-
     user = make_user("inspector")
-    check = services.check_password_hash
-    others = []
-
-    def slow_check(hashed: str, password: str) -> bool:
-        if not others:  # while the first request hashes, the others fail and commit
-            others.append(True)
-            for _ in range(MAX_FAILURES - 1):
-                with Session(current().engine) as other, pytest.raises(services.LoginRefused):
-                    try:
-                        services.authenticate(other, user.username, "wrong-password", clock.now())
-                    finally:
-                        other.commit()
-        return check(hashed, password)
-
-    monkeypatch.setattr(services, "check_password_hash", slow_check)
+    wrong_guesses_while_hashing(monkeypatch, user.username, clock, MAX_FAILURES - 1)
     with pytest.raises(services.LoginRefused, match="锁定"):
         services.authenticate(session, user.username, "wrong-password", clock.now())
     session.commit()
@@ -168,27 +170,8 @@ def test_a_right_password_checked_while_others_lock_the_account_is_refused(app, 
                                                                            monkeypatch):
     # The lock decided by wrong guesses sent together with the right one holds: the right one,
     # checked while they were, must not log in after the lock was recorded.
-    from sqlmodel import Session
-
-    from credit.accounts import services
-    from credit.context import current
-
     user = make_user("admin")
-    check = services.check_password_hash
-    others = []
-
-    def slow_check(hashed: str, password: str) -> bool:
-        if password == "demo-password" and not others:
-            others.append(True)
-            for _ in range(MAX_FAILURES):
-                with Session(current().engine) as other, pytest.raises(services.LoginRefused):
-                    try:
-                        services.authenticate(other, user.username, "wrong-password", clock.now())
-                    finally:
-                        other.commit()
-        return check(hashed, password)
-
-    monkeypatch.setattr(services, "check_password_hash", slow_check)
+    wrong_guesses_while_hashing(monkeypatch, user.username, clock, MAX_FAILURES, right_password="demo-password")
     with pytest.raises(services.LoginRefused, match="锁定至 10:15"):
         services.authenticate(session, user.username, "demo-password", clock.now())
     session.commit()
