@@ -20,6 +20,7 @@ from sqlmodel import Session, select
 from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 
+from credit.accounts import common_zh
 from credit.accounts.authz import is_bound_to_subject
 from credit.accounts.models import ROLES, LoginThrottle, User
 from credit.accounts.sessions import end_user_sessions
@@ -79,7 +80,8 @@ def check_password(password: str, *, username: str, display_name: str = "") -> N
         raise InvalidInput(f"密码至多 {MAX_PASSWORD_LENGTH} 个字符",
                            f"the password has at most {MAX_PASSWORD_LENGTH} characters", "password")
     with _zxcvbn_lock:
-        score = zxcvbn(password, user_inputs=[username, display_name], max_length=MAX_PASSWORD_LENGTH)["score"]
+        score = zxcvbn(password, user_inputs=[username, display_name, *common_zh.WORDS],
+                       max_length=MAX_PASSWORD_LENGTH)["score"]
     if score < MIN_PASSWORD_SCORE:
         raise InvalidInput("密码过于常见或容易猜到（常用密码、单词或姓名、用户名、重复字符、键盘或数字序列），请换一个更长、更少见的密码",
                            "the password is too common or too easy to guess (a common password, a word or name, the "

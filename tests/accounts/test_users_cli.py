@@ -84,11 +84,18 @@ def test_demo_users_are_created_once(session, clock, make_subject):
     ("wang", "qwertyuiop", "密码过于常见"),
     ("wang", "aaaaaaaaaaaa", "密码过于常见"),
     ("wang", "wang12345678", "密码过于常见"),  # the username and a sequence
+    ("wang", "woaini1314", "密码过于常见"),  # pinyin and numbers read as words (我爱你一生一世)
+    ("wang", "baobei520520", "密码过于常见"),
 ])
 def test_username_pattern_and_password_policy(runner, session, username, password, message):
     result = runner.invoke(main, ["users", "create", username, "--role", "inspector", "--password", password])
     assert result.exit_code == 1 and message in result.output, result.output
     assert session.exec(select(User)).all() == []
+
+
+def test_a_long_uncommon_password_with_pinyin_passes(runner, session):
+    result = runner.invoke(main, ["users", "create", "wang", "--role", "inspector", "--password", "jiang-tang-wu-7f3q"])
+    assert result.exit_code == 0, result.output
 
 
 def test_set_password_is_held_to_the_policy(runner, session, make_user):
