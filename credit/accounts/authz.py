@@ -260,7 +260,8 @@ def public(view: Callable) -> Callable:
 
 
 def requires(permission: str) -> Callable[[Callable], Callable]:
-    """Only logged-in users whose role holds ``permission``: anonymous -> login (401 under /api), else 403."""
+    """Only logged-in users whose role holds ``permission``: anonymous -> login (401 under /api), else 403
+    (404 to a firm user on a route that names an object)."""
     roles = _rule(permission).roles
 
     def decorate(view: Callable) -> Callable:
@@ -269,7 +270,10 @@ def requires(permission: str) -> Callable[[Callable], Callable]:
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
             if not can(current_user, permission):
-                abort(403)
+                # A firm asking for a staff object by its id learns nothing of it: the same 404 as
+                # for another subject's object or an id that names nothing.
+                names_object = any(isinstance(value, int) for value in kwargs.values())
+                abort(404 if names_object and is_bound_to_subject(current_user.role) else 403)
             return view(*args, **kwargs)
 
         setattr(guarded, ACCESS_ATTR, roles)

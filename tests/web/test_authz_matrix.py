@@ -5,7 +5,8 @@ here; a line is ``endpoint: PUBLIC`` or ``endpoint: {roles}``. Path arguments ta
 from URL_VALUES, else an ``int`` is the id of a seeded subject (bound to the firm user) and any
 other argument is "x". The test asks the server, so it checks the decorators, not a list of them:
 - GET (and POST with a valid CSRF token and an empty form): anonymous is sent to the login page
-  (401 under /api), a role outside the rule gets 403, an allowed role gets neither (a 404 for an
+  (401 under /api), a role outside the rule gets 403 (a firm user 404 on a route naming an object,
+  as for another subject's object), an allowed role gets neither (a 404 for an
   unknown id or a 400 for an empty form is fine: the role passed) and never a 5xx;
 - POST without a CSRF token is 400 for everybody.
 
@@ -204,7 +205,7 @@ def _client_as(app: Flask, who: str, users: dict):
     return client
 
 
-def _check(response, who: str, expected, url: str, what: str) -> None:
+def _check(response, who: str, expected, url: str, what: str, named_object: bool) -> None:
     status, location = response.status_code, response.headers.get("Location", "")
     allowed = expected == PUBLIC or who in expected
     sent_to_login = status == 302 and location.startswith("/login?next=")  # logout goes to the bare /login
@@ -214,6 +215,8 @@ def _check(response, who: str, expected, url: str, what: str) -> None:
         assert status not in (401, 403) and not sent_to_login, f"{label} (should be allowed)"
     elif who == "anonymous":
         assert (status == 401) if url.startswith("/api/") else sent_to_login, f"{label} (should ask to log in)"
+    elif who == "firm" and named_object:
+        assert status == 404, f"{label} (a staff object by id: 404 to a firm)"
     else:
         assert status == 403, f"{label} (should be forbidden)"
 
@@ -223,15 +226,18 @@ def test_route_as_every_role(app, seeded, endpoint):
     subject, users = seeded
     url = _url(app, endpoint, subject.id)
     methods = ROUTES[endpoint]
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+    named_object = any(isinstance(rule._converters[name], IntegerConverter) for name in rule.arguments)
     for who in WHO:
         if "GET" in methods:
-            _check(_client_as(app, who, users).get(url), who, EXPECTED[endpoint], url, "GET")
+            _check(_client_as(app, who, users).get(url), who, EXPECTED[endpoint], url, "GET", named_object)
         if "POST" in methods:
             client = _client_as(app, who, users)
             response = client.post(url, data={})
             assert response.status_code == 400, f"POST {url} as {who} without CSRF token: {response.status_code}"
             client = _client_as(app, who, users)
-            _check(client.post(url, data={"csrf_token": csrf_token(client)}), who, EXPECTED[endpoint], url, "POST")
+            _check(client.post(url, data={"csrf_token": csrf_token(client)}), who, EXPECTED[endpoint], url, "POST",
+                   named_object)
 
 
 # -- object rules ----------------------------------------------------------------------------------
