@@ -7,7 +7,8 @@ import datetime as dt
 
 from flask_babel import lazy_gettext as _l
 
-from credit.signals import demo_loaded, home_sections, monthly_report_sections, nightly_sweep, subject_page_sections
+from credit.signals import (demo_loaded, home_sections, inspection_involvements, monthly_report_sections, nightly_sweep,
+                            subject_page_sections)
 
 
 def current_env():
@@ -57,6 +58,14 @@ def _subject_section(subject, session):
     if not can(current_user, CASE_VIEW):
         return None
     return Section("cases/_subject_section.html", {"cases": cases_of_subject(session, subject.id)}, order=20)
+
+
+@inspection_involvements.connect
+def _case_handlers(session, inspector_ids: list[int], since: dt.date, until: dt.date):
+    """Whoever handled a case of a subject is not sent to inspect it (issue 13)."""
+    from credit.cases.queries import case_handlers
+
+    return case_handlers(session, inspector_ids, since, until)
 
 
 @monthly_report_sections.connect
