@@ -92,7 +92,6 @@ def cases_of_record(session: Session, record_id: int) -> list[Case]:
                              .where(CaseDisposition.record_id == record_id).distinct()))
 
 
-
 def case_handlers(session: Session, user_ids: list[int], since: dt.date, until: dt.date) -> set[tuple[int, int]]:
     """(user id, subject id) pairs where the user took a step in a case of the subject (registered
     it, moved it on, proposed, attached...) from ``since`` to ``until``: the case's handlers, whom
