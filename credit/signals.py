@@ -21,6 +21,16 @@ Sent by the subject page with the subject as sender and ``session``. A receiver 
 ``credit.web.sections.Section`` to show below the records, or None.
 """)
 
+record_page_sections = _signals.signal("record-page-sections", doc="""
+Sent by the record page with the record as sender and ``session``, like ``subject_page_sections``
+(e.g. the Blue Sky case whose decision created the record, the inspection that found it).
+""")
+
+case_page_sections = _signals.signal("case-page-sections", doc="""
+Sent by the Blue Sky case page with the case as sender and ``session``, like
+``subject_page_sections`` (e.g. the random inspection result the case came from).
+""")
+
 nightly_notices = _signals.signal("nightly-notices", doc="""
 Sent by the 02:00 job (notices for new events) with the job's session as sender and ``now`` (the
 scheduled time). A receiver issues its notices in that transaction and returns a one-line

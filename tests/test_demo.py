@@ -11,9 +11,11 @@ from sqlmodel import select
 
 from credit.accounts.models import User
 from credit.audit.models import AuditEvent
+from credit.cases.models import Case
 from credit.clock import to_local
 from credit.cli import main
 from credit.demo import generate
+from credit.inspection.models import InspectionCheck
 from credit.notices.models import Notice
 from credit.scoring.models import Assessment
 from credit.scoring.models import AssessmentRun
@@ -110,6 +112,11 @@ def test_demo_loads_every_grade_and_if_empty_leaves_existing_data_alone(runner, 
     first = session.scalar(sa.select(sa.func.count()).select_from(Assessment).where(in_force(dates[0])))
     rows = session.scalar(sa.select(sa.func.count()).select_from(Assessment))
     assert first == 360 and 360 < rows < 13 * 360
+
+    # A random inspection finding opened a Blue Sky lead (source "random inspection"), linked both ways.
+    linked = session.exec(select(InspectionCheck, Case).join(Case, Case.id == InspectionCheck.case_id)).all()
+    assert linked and all(case.source == "random_inspection" and case.subject_id == check.subject_id
+                          and check.result == "problem_found" for check, case in linked)
 
     again = runner.invoke(main, ["demo", "--if-empty"])
     assert again.exit_code == 0 and "data present" in again.stdout

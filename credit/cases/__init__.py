@@ -7,7 +7,8 @@ import datetime as dt
 
 from flask_babel import lazy_gettext as _l
 
-from credit.signals import demo_loaded, home_sections, monthly_report_sections, nightly_sweep, subject_page_sections
+from credit.signals import (demo_loaded, home_sections, inspection_involvements, monthly_report_sections, nightly_sweep,
+                            record_page_sections, subject_page_sections)
 
 
 def current_env():
@@ -56,7 +57,31 @@ def _subject_section(subject, session):
 
     if not can(current_user, CASE_VIEW):
         return None
-    return Section("cases/_subject_section.html", {"cases": cases_of_subject(session, subject.id)}, order=20)
+    return Section("cases/_cases_section.html", {"cases": cases_of_subject(session, subject.id)}, order=20)
+
+
+@record_page_sections.connect
+def _record_section(record, session):
+    """The record's way back to the case whose decision created it (the case page lists its records)."""
+    from flask_login import current_user
+
+    from credit.accounts.authz import CASE_VIEW, can
+    from credit.cases.queries import cases_of_record
+    from credit.web.sections import Section
+
+    cases = cases_of_record(session, record.id) if can(current_user, CASE_VIEW) else []
+    if not cases:
+        return None
+    return Section("cases/_cases_section.html", {"cases": cases, "heading": _l("Created by the Blue Sky case"),
+                                                 "anchor": "record-cases"}, order=10)
+
+
+@inspection_involvements.connect
+def _case_handlers(session, inspector_ids: list[int], since: dt.date, until: dt.date):
+    """Whoever handled a case of a subject is not sent to inspect it (issue 13)."""
+    from credit.cases.queries import case_handlers
+
+    return case_handlers(session, inspector_ids, since, until)
 
 
 @monthly_report_sections.connect

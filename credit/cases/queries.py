@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
+from credit.accounts.models import User
 from credit.cases.models import Case, CaseAttachment, CaseDisposition, CaseEvent
 from credit.cases.services import NOTICE_KINDS, notice_key
 from credit.notices.models import Notice
@@ -90,3 +91,13 @@ def cases_of_record(session: Session, record_id: int) -> list[Case]:
     return list(session.exec(select(Case).join(CaseDisposition, CaseDisposition.case_id == Case.id)
                              .where(CaseDisposition.record_id == record_id).distinct()))
 
+
+def case_handlers(session: Session, user_ids: list[int], since: dt.date, until: dt.date) -> set[tuple[int, int]]:
+    """(user id, subject id) pairs where the user took a step in a case of the subject (registered
+    it, moved it on, proposed, attached...) from ``since`` to ``until``: the case's handlers, whom
+    the random inspection draw never sends to inspect that subject."""
+    rows = session.execute(
+        select(User.id, Case.subject_id).distinct()
+        .join(CaseEvent, CaseEvent.actor == User.username).join(Case, Case.id == CaseEvent.case_id)
+        .where(User.id.in_(user_ids), Case.subject_id.is_not(None), CaseEvent.day >= since, CaseEvent.day <= until))
+    return {(user_id, subject_id) for user_id, subject_id in rows}

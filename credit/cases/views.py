@@ -24,8 +24,10 @@ from credit.cases.statistics import bar_chart, period_statistics
 from credit.context import current, db
 from credit.dates import Period
 from credit.errors import InvalidInput
+from credit.signals import case_page_sections
 from credit.subjects.models import DISTRICTS
 from credit.web.forms import submit
+from credit.web.sections import collect
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -99,6 +101,7 @@ def _render(case_id: int, status: int = 200, **forms):
     step_forms = {to: forms.get(f"step_{to}") or StepForm(prefix=to) for to in steps}
     return render_template(
         "cases/show.html", detail=detail, case=case, due=due_of(case, today), steps=step_forms,
+        sections=collect(case_page_sections, case, session=db()),
         disposition_form=forms.get("disposition") or DispositionForm(prefix="disposition"),
         extend_form=forms.get("extend") or ExtendForm(prefix="extend"),
         link_form=forms.get("link") or LinkForm(prefix="link"),

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from credit.signals import demo_loaded, monthly_report_sections, subject_page_sections
+from credit.signals import (case_page_sections, demo_loaded, monthly_report_sections, record_page_sections,
+                            subject_page_sections)
 
 # The receivers import what they use when called: importing the package (e.g. for its models)
 # stays cheap and free of import cycles.
@@ -22,6 +23,29 @@ def _conflict_section(subject, session):
         return None
     return Section("inspection/_conflict_section.html",
                    {"subject": subject, "declared": has_conflict(session, current_user.id, subject.id)}, order=20)
+
+
+def _found_section(session, **linked):
+    from flask_login import current_user
+
+    from credit.accounts.authz import INSPECTION_VIEW, can
+    from credit.inspection.queries import checks_that_opened
+    from credit.web.sections import Section
+
+    rows = checks_that_opened(session, **linked) if can(current_user, INSPECTION_VIEW) else []
+    return Section("inspection/_found_section.html", {"rows": rows}, order=5) if rows else None
+
+
+@record_page_sections.connect
+def _record_found(record, session):
+    """A record a check's finding opened shows that check."""
+    return _found_section(session, record_id=record.id)
+
+
+@case_page_sections.connect
+def _case_found(case, session):
+    """A Blue Sky case opened from a check's finding shows the result it came from."""
+    return _found_section(session, case_id=case.id)
 
 
 @monthly_report_sections.connect

@@ -1,5 +1,6 @@
 """Demo plans (``demo_loaded``): more inspectors, a declared conflict, a published 2026Q3 plan with
-its results and a 2026Q4 plan drafted by inspector1 for a publisher to approve and publish."""
+its results (some findings opened Blue Sky leads) and a 2026Q4 plan drafted by inspector1 for a
+publisher to approve and publish."""
 from __future__ import annotations
 
 import datetime as dt
@@ -13,6 +14,7 @@ from credit.accounts.authz import INSPECTION_PUBLISH, users_holding
 from credit.accounts.models import INSPECTOR, User
 from credit.accounts.services import create_user, find_user
 from credit.audit.actor import Actor
+from credit.cases import current_env
 from credit.catalog.loader import Catalog
 from credit.clock import LOCAL_TZ
 from credit.context import current
@@ -26,6 +28,14 @@ from credit.subjects.models import Subject
 # Six inspectors in all (inspector1 is a base demo account), so that two go to each check.
 DEMO_INSPECTORS = [(f"inspector{n}", f"检查员 {name}") for n, name in
                    ((2, "孙磊"), (3, "周敏"), (4, "吴刚"), (5, "郑丽"), (6, "冯涛"))]
+
+
+# What a finding that opens a Blue Sky lead reports, by the subject's kind: (misconduct, note).
+LEAD_NOTES = {
+    "patent_agency": ("solicitation", "检查发现该机构通过网络平台以“包授权”为名招揽专利代理业务，已登记“蓝天”线索。"),
+    "trademark_agency": ("malicious_trademark_agency", "检查发现该机构代理多件明显恶意抢注的商标申请，已登记“蓝天”线索。"),
+    "firm": ("abnormal_filing_agency", "检查发现该企业近一年提交的专利申请多件疑似非正常申请，已登记“蓝天”线索。"),
+}
 
 
 def load_demo_plans(session: Session, catalog: Catalog, now: dt.datetime, rng: random.Random):
@@ -49,18 +59,22 @@ def load_demo_plans(session: Session, catalog: Catalog, now: dt.datetime, rng: r
         move_plan(session, done.id, action, Actor.of(publisher), now)
     checks = session.exec(select(InspectionCheck).where(InspectionCheck.plan_id == done.id)
                           .order_by(InspectionCheck.id)).all()
-    for check in checks:
+    cases = current_env()
+    for index, check in enumerate(checks):
         inspector = session.get(User, check.first_inspector_id)
         record_id = session.exec(select(Record.id).where(Record.subject_id == check.subject_id)
                                  .order_by(Record.decision_date.desc())).first()
         roll = rng.random()
         if roll < 0.1:
             data = ResultInput("unreachable", note="登记地址无人办公")
+        elif index == 0 or roll < 0.15:  # at least one finding opens a Blue Sky lead
+            misconduct, note = LEAD_NOTES[session.get(Subject, check.subject_id).kind]
+            data = ResultInput("problem_found", note=note, lead_misconduct=misconduct)
         elif roll < 0.3 and record_id is not None:
             data = ResultInput("problem_found", record_id=record_id, note="检查发现问题，已录入记录")
         else:
             data = ResultInput("no_problem")
-        enter_result(session, done.id, check.id, data, Actor.of(inspector), now)
+        enter_result(session, done.id, check.id, data, Actor.of(inspector), now, cases=cases)
     upcoming = draft_plan(session, catalog, items, str(Period.of("quarter", today)), rng.randrange(MAX_SEED), today,
                           by, now)
     return _l("inspection plans %(done)s (published, %(checks)d results) and %(draft)s (draft)",

@@ -7,6 +7,7 @@ from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from credit.cases.services import MISCONDUCT
 from credit.inspection.models import RESULTS
 from credit.inspection.services import MAX_SEED
 
@@ -28,6 +29,13 @@ class ResultForm(FlaskForm):
                          validators=[InputRequired(_l("Please choose the result."))])
     record_id = IntegerField(_l("Record opened (number)"), validators=[Optional()],
                              description=_l("For a problem found: the number of the record it opened."))
+    # Choices: none, or the subject's cases (set by the view).
+    case_id = SelectField(_l("Blue Sky case it opened"), choices=[], validators=[Optional()],
+                          description=_l("For a finding handled in a Blue Sky case of this subject."))
+    lead_misconduct = SelectField(
+        _l("Open a Blue Sky lead"), validators=[Optional()],
+        choices=[SelectChoice("", _l("No new lead"))] + [SelectChoice(code, label) for code, label in MISCONDUCT.items()],
+        description=_l("Registers a lead with source “random inspection” against this subject, described by the note."))
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)], render_kw={"rows": 3})
 
 

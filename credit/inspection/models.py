@@ -67,8 +67,9 @@ class InspectionCheck(SQLModel, table=True):
     first_inspector_id: int = Field(foreign_key="user_account.id", nullable=False, index=True)
     second_inspector_id: int = Field(foreign_key="user_account.id", nullable=False, index=True)
     result: Optional[str] = Field(default=None, sa_column=sa.Column(sa.String(20)))
-    # The record the finding opened (a case, once cases exist, is linked the same way).
+    # What the finding opened: a record, and/or a Blue Sky case (a lead with source "random inspection").
     record_id: Optional[int] = Field(default=None, foreign_key="record.id")
+    case_id: Optional[int] = Field(default=None, foreign_key="bluesky_case.id", index=True)
     note: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False))
     result_by_id: Optional[int] = Field(default=None, foreign_key="user_account.id")
     result_at: Optional[dt.datetime] = Field(default=None, sa_column=sa.Column(sa.DateTime(timezone=True)))

@@ -10,6 +10,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from credit.accounts.models import User
+from credit.cases.models import Case
 from credit.inspection.models import FINDINGS, InspectionCheck, InspectionPlan
 from credit.subjects.models import Subject
 
@@ -19,23 +20,39 @@ class CheckRow:
     check: InspectionCheck
     subject: Subject
     inspectors: tuple[str, str]  # display names, as the public page shows them
+    case: Case | None = None  # the Blue Sky case the finding opened (internal)
 
     @property
     def items(self) -> list[str]:
         return json.loads(self.check.items)
 
 
-def plan_rows(session: Session, plan_id: int) -> list[CheckRow]:
+def _check_rows(session: Session, *where) -> list[CheckRow]:
     first, second = aliased(User), aliased(User)
     rows = session.execute(
-        select(InspectionCheck, Subject, first, second)
+        select(InspectionCheck, Subject, first, second, Case)
         .join(Subject, Subject.id == InspectionCheck.subject_id)
         .join(first, first.id == InspectionCheck.first_inspector_id)
         .join(second, second.id == InspectionCheck.second_inspector_id)
-        .where(InspectionCheck.plan_id == plan_id)
+        .outerjoin(Case, Case.id == InspectionCheck.case_id)
+        .where(*where)
         .order_by(Subject.district, Subject.name, InspectionCheck.id)
     ).all()
-    return [CheckRow(c, s, (a.label, b.label)) for c, s, a, b in rows]
+    return [CheckRow(c, s, (a.label, b.label), case) for c, s, a, b, case in rows]
+
+
+def plan_rows(session: Session, plan_id: int) -> list[CheckRow]:
+    return _check_rows(session, InspectionCheck.plan_id == plan_id)
+
+
+def checks_that_opened(session: Session, *, record_id: int | None = None,
+                       case_id: int | None = None) -> list[tuple[InspectionPlan, CheckRow]]:
+    """The checks whose result links the record or the case (the way back from it), with their plans."""
+    column, value = (InspectionCheck.record_id, record_id) if record_id is not None else (InspectionCheck.case_id, case_id)
+    rows = _check_rows(session, column == value)
+    plans = {p.id: p for p in session.exec(select(InspectionPlan).where(
+        InspectionPlan.id.in_({r.check.plan_id for r in rows})))} if rows else {}
+    return [(plans[r.check.plan_id], r) for r in rows]
 
 
 def plans(session: Session, statuses: tuple[str, ...] | None = None) -> list[tuple[InspectionPlan, int, int]]:

@@ -16,9 +16,11 @@ from sqlmodel import Session, select
 
 from credit.audit.actor import Actor
 from credit.audit.services import record_event
+from credit.cases.models import Case
+from credit.cases.services import MISCONDUCT, CaseEnv, LeadInput, register_lead
 from credit.catalog.loader import Catalog
 from credit.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from credit.i18n import both
+from credit.i18n import both, chinese
 from credit.inspection.draw import Draw, draw, parse_period
 from credit.inspection.items import InspectionItems
 from credit.inspection.models import (ACTIVE_STATUSES, PLAN_STATUSES, RESULTS, InspectionCheck, InspectionPlan,
@@ -111,14 +113,20 @@ class ResultInput:
     result: str
     record_id: int | None = None
     note: str = ""
+    # What else the finding opened: an existing Blue Sky case of the subject, or a new lead with
+    # this misconduct type (source "random inspection"), registered with the result.
+    case_id: int | None = None
+    lead_misconduct: str | None = None
 
 
 def enter_result(session: Session, plan_id: int, check_id: int, data: ResultInput, actor: Actor,
-                 now: dt.datetime) -> InspectionCheck:
+                 now: dt.datetime, cases: CaseEnv | None = None) -> InspectionCheck:
     """Record what a check found, once, by one of its two inspectors, on a published plan.
 
-    A problem found is linked to the record it opened (of the same subject); a subject not
-    reachable at its registered address is a finding in itself (a record is optional).
+    A problem found is linked to the record or the Blue Sky case it opened (of the same subject):
+    an existing case, or a lead registered here through the case log (``cases`` is the case
+    services' environment, needed for that); a subject not reachable at its registered address is
+    a finding in itself (a record or a case is optional).
     """
     plan = _plan(session, plan_id)
     check = session.get(InspectionCheck, check_id)
@@ -131,27 +139,63 @@ def enter_result(session: Session, plan_id: int, check_id: int, data: ResultInpu
         raise NotAllowed("只有派出的检查员可以录入该检查的结果", "only the check's two inspectors enter its result")
     if data.result not in RESULTS:
         raise InvalidInput(f"未知的检查结果 {data.result!r}", f"unknown result {data.result!r}", "result")
+    note = (data.note or "").strip()
     if data.record_id is not None:
         record = session.get(Record, data.record_id)
         if record is None or record.subject_id != check.subject_id:
             raise InvalidInput(f"记录 {data.record_id} 不是该主体的记录", f"record {data.record_id} is not a record "
                                "of this subject", "record_id")
-        if data.result == "no_problem":
-            raise InvalidInput("未发现问题的检查不关联记录", "a check that found no problem links no record", "record_id")
-    elif data.result == "problem_found":
-        raise InvalidInput("发现问题的，请关联据此录入的记录", "a problem found is linked to the record it opened",
-                           "record_id")
+    _check_case_link(session, check, data, note)
+    if data.result == "no_problem" and data.record_id is not None:
+        raise InvalidInput("未发现问题的检查不关联记录", "a check that found no problem links no record", "record_id")
+    if data.result == "problem_found" and data.record_id is None and data.case_id is None and not data.lead_misconduct:
+        raise InvalidInput("发现问题的，请关联据此录入的记录或“蓝天”案件", "a problem found is linked to the record or "
+                           "the Blue Sky case it opened", "record_id")
+    case_id = data.case_id
+    if data.lead_misconduct:
+        case_id = _open_lead(session, cases, plan, check, data, note, actor, now).id
     table = InspectionCheck.__table__
     entered = session.execute(table.update().where(table.c.id == check.id, table.c.result.is_(None)).values(
-        result=data.result, record_id=data.record_id, note=(data.note or "").strip(), result_by_id=actor.user_id,
+        result=data.result, record_id=data.record_id, case_id=case_id, note=note, result_by_id=actor.user_id,
         result_at=now)).rowcount
     if entered != 1:
         raise Conflict("该检查的结果已经录入", "the result of this check has already been entered")
     session.refresh(check)
     record_event(session, actor=actor.name, action="inspection.result", object_type="inspection_check",
                  object_id=check.id, data={"plan_id": plan.id, "subject_id": check.subject_id, "result": data.result,
-                                           "record_id": data.record_id}, now=now)
+                                           "record_id": data.record_id, "case_id": case_id}, now=now)
     return check
+
+
+def _check_case_link(session: Session, check: InspectionCheck, data: ResultInput, note: str) -> None:
+    if data.case_id is None and not data.lead_misconduct:
+        return
+    if data.result == "no_problem":
+        raise InvalidInput("未发现问题的检查不关联案件", "a check that found no problem links no case", "case_id")
+    if data.case_id is not None and data.lead_misconduct:
+        raise InvalidInput("请选择关联已有案件或登记新线索，二者择一", "link an existing case or open a new lead, not both",
+                           "case_id")
+    if data.case_id is not None:
+        case = session.get(Case, data.case_id)
+        if case is None or case.subject_id != check.subject_id:
+            raise InvalidInput(f"案件 {data.case_id} 不是该主体的案件", f"case {data.case_id} is not a case of this "
+                               "subject", "case_id")
+    elif data.lead_misconduct not in MISCONDUCT:
+        raise InvalidInput(f"未知的违法行为类型 {data.lead_misconduct!r}", f"unknown misconduct type "
+                           f"{data.lead_misconduct!r}", "lead_misconduct")
+    elif not note:
+        raise InvalidInput("登记线索须在说明中写明检查发现的问题", "to open a lead, describe what the check found in the note",
+                           "note")
+
+
+def _open_lead(session: Session, cases: CaseEnv | None, plan: InspectionPlan, check: InspectionCheck,
+               data: ResultInput, note: str, actor: Actor, now: dt.datetime) -> Case:
+    """A Blue Sky lead from the finding, registered through the case log like any other lead."""
+    if cases is None:
+        raise TypeError("opening a lead needs the case services' environment (cases=...)")
+    summary = f"{plan.period}“双随机”抽查（{chinese(RESULTS[data.result])}）：{note}"
+    return register_lead(session, cases, LeadInput("random_inspection", data.lead_misconduct, summary,
+                                                   subject_id=check.subject_id), actor=actor, now=now)
 
 
 def declare_conflict(session: Session, subject: Subject, actor: Actor, reason: str, now: dt.datetime

@@ -7,10 +7,14 @@ import secrets
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from credit.accounts.authz import (INSPECTION_CONFLICT, INSPECTION_DRAFT, INSPECTION_PUBLISH, INSPECTION_RESULT,
                                    INSPECTION_VIEW, public, require, requires)
 from credit.audit.actor import Actor
+from credit.cases import current_env
+from credit.cases.queries import cases_of_subject
+from credit.cases.services import STAGES as CASE_STAGES
 from credit.context import current, db
 from credit.inspection.forms import ActionForm, ConflictForm, DraftForm, ResultForm
 from credit.inspection.items import load_items
@@ -111,9 +115,13 @@ def result(plan_id: int, check_id: int):
     plan = db().get(InspectionPlan, plan_id) or abort(404)
     check = require(INSPECTION_RESULT, db().get(InspectionCheck, check_id))
     form, ctx = ResultForm(), current()
+    form.case_id.choices = [SelectChoice("", _("No linked case"))] + [
+        SelectChoice(str(c.id), f"{c.number}（{CASE_STAGES[c.stage]}）") for c in cases_of_subject(db(), check.subject_id)]
     entered, status = submit(form, lambda: enter_result(
-        db(), plan.id, check.id, ResultInput(form.result.data, form.record_id.data, form.note.data or ""),
-        Actor.of(current_user), ctx.clock.now()))
+        db(), plan.id, check.id, ResultInput(form.result.data, form.record_id.data, form.note.data or "",
+                                             case_id=int(form.case_id.data) if form.case_id.data else None,
+                                             lead_misconduct=form.lead_misconduct.data or None),
+        Actor.of(current_user), ctx.clock.now(), cases=current_env()))
     if entered:
         flash(_("The result was entered; it is published with the plan."), "success")
         return redirect(url_for("inspection.show", plan_id=plan.id))

@@ -284,7 +284,10 @@ def decide_for_case(session: Session, terms: Terms, case_id: int, records, actor
     procedures = session.exec(select(ListingProcedure).where(
         ListingProcedure.case_id == case_id, ListingProcedure.status.in_(OPEN)).order_by(ListingProcedure.id)).all()
     for procedure in procedures:
+        # The record of the serious type the prior notice announced (a fine in the same decision makes
+        # a record of another, non-serious type, which is no ground for the listing).
         record = next((r for r in records if r.subject_id == procedure.subject_id
+                       and r.rule_code == procedure.rule_code
                        and terms.rules.is_heavier(r.penalty_kind, r.penalty_amount)), None)
         if record is None:
             continue

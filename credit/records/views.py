@@ -20,7 +20,9 @@ from credit.records.services import (
     STATUS_LABELS, TRANSITIONS, RecordInput, record_violation, require_evidence, transition,
 )
 from credit.records.storage import attach_evidence
+from credit.signals import record_page_sections
 from credit.web.forms import submit
+from credit.web.sections import collect
 
 bp = Blueprint("records", __name__)
 DECISIONS = {"confirm": "confirmed", "reject": "rejected", "revoke": "revoked"}
@@ -75,8 +77,9 @@ def _render_record(detail: RecordDetail, status: int = 200, decisions: dict | No
     evidence_form = evidence_form or EvidenceForm()
     evidence_form.evidence.description = _evidence_help()
     rule = current().catalog.any_rule(record.rule_code)
+    sections = collect(record_page_sections, record, session=db())
     return render_template("records/show.html", detail=detail, record=record, rule=rule, decisions=forms,
-                           evidence_form=evidence_form, problems=problems), status
+                           evidence_form=evidence_form, problems=problems, sections=sections), status
 
 
 @bp.route("/subjects/<int:subject_id>/records/new", methods=["GET", "POST"])

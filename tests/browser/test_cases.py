@@ -1,5 +1,6 @@
 """A Blue Sky case in a real browser: an inspector registers a lead, a reviewer opens the case, the
-inspector investigates and serves the prior notice, the reviewer decides, and the case closes."""
+inspector investigates and serves the prior notice, the reviewer decides (the record it creates
+links back to the case), and the case closes."""
 from __future__ import annotations
 
 import re
@@ -54,6 +55,12 @@ def test_a_lead_is_taken_to_a_closed_case(page: Page, make_subject):
     expect(page.locator("#stage")).to_have_text("作出决定")
     expect(page.locator("#notices")).to_contain_text("行政处罚决定书")
     expect(page.locator("#records")).to_contain_text("PA-PENALTY")
+    # The draft record and the case link each other.
+    page.locator("#records").get_by_role("link").click()
+    back = page.locator("#record-cases")
+    expect(back).to_contain_text("据以录入本记录的“蓝天”案件")
+    back.get_by_role("link", name="淮知蓝天〔2026〕1号").click()
+    expect(page).to_have_url(case_url)
     log_out(page)
 
     log_in(page, "inspector1")

@@ -6,6 +6,8 @@ import re
 from sqlmodel import select
 
 from credit.cases.models import Case, CaseAttachment, CaseEvent
+from credit.records.models import Record
+from tests.factories import sign_in
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
@@ -105,3 +107,22 @@ def test_an_unregistered_party_is_linked_to_a_subject_later(client, login_as, po
     linked = session.get(Case, case.id)
     assert (linked.subject_id, linked.district) == (subject.id, "340405")
     assert case.number in client.get(f"/subjects/{subject.id}").get_data(as_text=True)
+
+
+def test_a_record_the_decision_created_links_back_to_its_case(client, login_as, make_user, lead, to_decision, step,
+                                                               make_subject, session):
+    subject = make_subject("patent_agency", name="双向链接代理所")
+    case = to_decision(lead(subject))
+    step(case, "decided", "reviewer")
+    record = session.exec(select(Record).where(Record.subject_id == subject.id)).one()
+    login_as("inspector")
+    case_page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert f'href="/records/{record.id}"' in case_page
+    record_page = client.get(f"/records/{record.id}").get_data(as_text=True)
+    assert "据以录入本记录的“蓝天”案件" in record_page
+    assert f'<a href="/cases/{case.id}">{case.number}</a>' in record_page
+    # The firm sees its record, not the case log.
+    sign_in(client, make_user("firm", subject_id=subject.id))
+    firm_page = client.get(f"/records/{record.id}")
+    firm_html = firm_page.get_data(as_text=True)
+    assert firm_page.status_code == 200 and "“蓝天”案件</h2>" not in firm_html and f"/cases/{case.id}" not in firm_html

@@ -1,11 +1,12 @@
 """Set-up for the inspection tests: subjects in given grades (assessments written as the engine
-would), enabled inspectors, and the draw's inputs from the app context."""
+would), enabled inspectors, the draw's inputs from the app context, and a published plan."""
 from __future__ import annotations
 
 import pytest
 
 from credit.audit.actor import Actor
 from credit.inspection.items import load_items
+from credit.inspection.services import draft_plan, move_plan
 from credit.scoring.models import Assessment
 
 
@@ -44,6 +45,18 @@ def inspectors(make_user):
 @pytest.fixture
 def items(ctx):
     return load_items(ctx.rules_dir)
+
+
+@pytest.fixture
+def published(session, ctx, clock, graded, inspectors, items, make_user):
+    """A published 2026Q4 plan over a few graded subjects with four inspectors: (plan, staff, publisher)."""
+    graded({"A": 4, "C": 4, "D": 3})
+    staff, publisher = inspectors(4), make_user("publisher", display_name="发布员甲")
+    plan = draft_plan(session, ctx.catalog, items, "2026Q4", 11, clock.today(), actor(staff[0]), clock.now())
+    for step in ("approve", "publish"):
+        move_plan(session, plan.id, step, actor(publisher), clock.now())
+    session.commit()
+    return plan, staff, publisher
 
 
 def actor(user) -> Actor:

@@ -140,6 +140,32 @@ def test_a_case_handler_reported_through_the_signal_is_not_sent(session, ctx, cl
         inspection_involvements.disconnect(cases)
 
 
+def test_a_case_handler_is_never_sent_to_inspect_the_cases_subject(session, ctx, clock, graded, inspectors, items):
+    """Through the cases package's own receiver: whoever registered or moved on a case of a subject
+    in the last three years is not drawn for it; a case handled only before that no longer excludes."""
+    from credit.cases import current_env
+    from credit.cases.services import LeadInput, StepInput, advance, register_lead
+
+    made = graded({"D": 4})
+    staff = inspectors(5)
+    registrar, stepper, old_handler = staff[0], staff[1], staff[2]
+    subject, old = made["D"][0], made["D"][1]
+    env, lead = current_env(), LeadInput("complaint", "solicitation", "举报该所电话招揽代理业务。", subject_id=subject.id)
+    case = register_lead(session, env, lead, actor=actor(registrar), now=clock.now() - dt.timedelta(days=400))
+    advance(session, env, case, "verification", StepInput(), user=stepper, actor=actor(stepper),
+            now=clock.now() - dt.timedelta(days=399))
+    before_window = dt.datetime.combine(add_years(clock.today(), -3) - dt.timedelta(days=1), dt.time(12), LOCAL_TZ)
+    register_lead(session, env, LeadInput("complaint", "solicitation", "旧线索。", subject_id=old.id),
+                  actor=actor(old_handler), now=before_window)
+    session.commit()
+    old_handler_on_old = False
+    for seed in range(25):
+        by_subject = dict(_pairs(_plan(session, ctx, items, "2026Q4", seed, clock.today())))
+        assert not {registrar.id, stepper.id} & set(by_subject[subject.id]), seed
+        old_handler_on_old |= old_handler.id in by_subject[old.id]
+    assert old_handler_on_old
+
+
 def _nothing_written(session):
     return (session.exec(select(func.count()).select_from(InspectionPlan)).one(),
             session.exec(select(func.count()).select_from(AuditEvent)).one())

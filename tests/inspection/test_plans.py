@@ -22,18 +22,6 @@ from tests.inspection.conftest import actor
 from tests.factories import sign_in
 
 
-@pytest.fixture
-def published(session, ctx, clock, graded, inspectors, items, make_user):
-    """A published 2026Q4 plan over a few graded subjects with four inspectors: (plan, staff, publisher)."""
-    graded({"A": 4, "C": 4, "D": 3})
-    staff, publisher = inspectors(4), make_user("publisher", display_name="发布员甲")
-    plan = draft_plan(session, ctx.catalog, items, "2026Q4", 11, clock.today(), actor(staff[0]), clock.now())
-    for step in ("approve", "publish"):
-        move_plan(session, plan.id, step, actor(publisher), clock.now())
-    session.commit()
-    return plan, staff, publisher
-
-
 def _checks(session, plan) -> list[InspectionCheck]:
     return list(session.exec(select(InspectionCheck).where(InspectionCheck.plan_id == plan.id)
                              .order_by(InspectionCheck.id)))

@@ -69,3 +69,21 @@ def test_a_case_without_a_linked_procedure_is_left_alone(session, penalised, off
                                 records=[penalised()])
     assert all(value is None for _r, value in results)
     assert session.exec(select(ListEntry)).all() == []
+
+
+def test_the_listing_rests_on_the_record_of_the_announced_serious_type(session, make_subject, make_record,
+                                                                        officers):
+    """A decision with a heavier fine (a non-serious PA-PENALTY record) and stop-new-business (the
+    serious PA-STOP-NEW the prior notice announced): the listing is decided on the latter."""
+    inspector, reviewer, _ = officers
+    subject = make_subject()
+    case_prior_notice.send(StandInCase(8), session=session, now=at(2026, 9, 29), actor=inspector, proposals=[
+        ProposedPenalty(subject.id, "PA-PENALTY", "fine", Decimal(80000)),
+        ProposedPenalty(subject.id, "PA-STOP-NEW", "stop_new_business", None)])
+    procedure = session.exec(select(ListingProcedure)).one()
+    assert procedure.rule_code == "PA-STOP-NEW"
+    fine, stop = (make_record(subject, rule, dt.date(2026, 10, 13), status="draft") for rule in ("PA-PENALTY",
+                                                                                                "PA-STOP-NEW"))
+    fine.penalty_kind, fine.penalty_amount, stop.penalty_kind = "fine", Decimal(80000), "stop_new_business"
+    case_decided.send(StandInCase(8), session=session, now=at(2026, 10, 13), actor=reviewer, records=[fine, stop])
+    assert procedure.record_id == stop.id
