@@ -22,6 +22,15 @@ class NotAllowed(DomainError):
     status = 403
 
 
+class NotYet(NotAllowed):
+    """A gate that opens on a date is still closed (credit repair, early removal from the list);
+    ``opens_on`` is the first day it may be applied for (None: it does not open for this object)."""
+
+    def __init__(self, zh: str, en: str, opens_on, field: str | None = None):
+        super().__init__(zh, en, field)
+        self.opens_on = opens_on
+
+
 class Conflict(DomainError):
     """The request clashes with what is stored; ``existing`` names the stored object, if there is
     one to show: (object type, id) such as ("subject", 12); a page links to it."""

@@ -3,7 +3,7 @@ from credit.accounts.models import User  # noqa: F401
 from credit.audit.models import AuditEvent  # noqa: F401
 from credit.cases.models import Case, CaseAttachment, CaseDisposition, CaseEvent, CaseSerial  # noqa: F401
 from credit.catalog.models import CatalogVersion  # noqa: F401
-from credit.listing.models import ListEntry, ListingProcedure, ListVersion, RemovalApplication  # noqa: F401
+from credit.listing.models import ListEntry, ListingProcedure, ListVersion  # noqa: F401
 from credit.notices.models import Notice  # noqa: F401
 from credit.scheduler.models import JobRun  # noqa: F401
 from credit.scoring.models import Assessment, AssessmentRun  # noqa: F401

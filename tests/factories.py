@@ -12,6 +12,8 @@ from credit.accounts.services import hash_password
 from credit.accounts.sessions import COOKIE_KEY, start_session
 from credit.audit.actor import Actor
 from credit.context import current, db
+from credit.dates import add_years
+from credit.listing.models import ListEntry
 from credit.subjects.models import Subject
 from credit.subjects.services import SubjectInput, create_subject, synthetic_uscc
 from credit.records.models import Record
@@ -53,6 +55,27 @@ def make_record(session, clock):
         session.add(record)
         session.commit()
         return record
+
+    return make
+
+
+@pytest.fixture
+def make_entry(session):
+    """A list entry decided here on ``listed_on``, written straight to the table (the procedure is
+    tested in tests/listing), published a week later unless ``published`` is False."""
+
+    def make(subject: Subject, listed_on: dt.date, published: bool = True) -> ListEntry:
+        serial = next(_serial)
+        entry = ListEntry(
+            id=f"SD-{listed_on.year}-{serial:06d}", subject_id=subject.id, status="listed",
+            reason="故意侵犯知识产权，受到较重行政处罚。", legal_basis="《市场监督管理严重违法失信名单管理办法》第九条",
+            authority="淮南市市场监督管理局（知识产权局）", decision_no=f"淮知失列〔{listed_on.year}〕{serial}号", listed_on=listed_on,
+            planned_removal_on=add_years(listed_on, 3), source="local",
+            first_published_on=listed_on + dt.timedelta(days=7) if published else None,
+        )
+        session.add(entry)
+        session.commit()
+        return entry
 
     return make
 

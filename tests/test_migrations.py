@@ -6,10 +6,12 @@ import json
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
 from alembic.script import ScriptDirectory
 from sqlmodel import Session
 
 from config import PROJECT_ROOT
+from credit.applications.models import Application
 from credit.catalog.loader import Catalog
 from credit.db import make_engine
 from credit.migrate import alembic_config, schema_differences, upgrade
@@ -107,4 +109,70 @@ def test_daily_assessments_collapse_into_changes_without_losing_a_result_that_di
     with Session(engine) as session:
         recompute(session, CATALOG, start + dt.timedelta(days=3), stamp, [3])
         assert session.scalar(sa.select(sa.func.count()).select_from(Assessment).where(Assessment.subject_id == 3)) == 1
+    engine.dispose()
+
+
+def test_early_removal_applications_move_to_the_application_table_and_back(empty_database):
+    revision = "0011_list_applications"
+    script = ScriptDirectory.from_config(alembic_config(empty_database))
+    previous = script.get_revision(revision).down_revision
+    upgrade(empty_database, previous)
+    engine = make_engine(empty_database)
+    stamp = dt.datetime(2027, 11, 1, 2, tzinfo=dt.timezone.utc)
+    with engine.begin() as conn:
+        conn.execute(sa.text(
+            "INSERT INTO subject (id, uscc, name, kind, district, legal_representative, created_at, updated_at) "
+            "VALUES (1, :uscc, '名单企业', 'firm', '340403', '', :at, :at)"), {"uscc": synthetic_uscc(1), "at": stamp})
+        conn.execute(sa.text(
+            "INSERT INTO user_account (id, username, display_name, password_hash, role, is_active, created_at) "
+            "VALUES (5, 'inspector1', '', 'x', 'inspector', true, :at)"), {"at": stamp})
+        conn.execute(sa.text(
+            "INSERT INTO list_entry (id, subject_id, status, reason, legal_basis, authority, decision_no, listed_on, "
+            "planned_removal_on, removed_on) VALUES (:id, 1, :status, '理由', '依据', '本局', :no, :listed, :planned, "
+            ":removed)"),
+            [{"id": "SD-2026-000001", "status": "listed", "no": "1号", "listed": dt.date(2026, 10, 13),
+              "planned": dt.date(2029, 10, 13), "removed": None},
+             {"id": "SD-2026-000002", "status": "removed", "no": "2号", "listed": dt.date(2026, 10, 13),
+              "planned": dt.date(2029, 10, 13), "removed": dt.date(2027, 11, 10)}])
+        conn.execute(sa.text(
+            "INSERT INTO removal_application (id, entry_id, status, channel, received_on, duties_performed, "
+            "harm_removed, commitment, statement, due, due_provisional, recorded_by, created_at, decided_by_id, "
+            "decided_at, reasons) VALUES (:id, :entry, :status, :channel, :received, true, :harm, true, :statement, "
+            ":due, false, :by, :at, :decider, :decided_at, :reasons)"),
+            [{"id": 1, "entry": "SD-2026-000001", "status": "pending", "channel": "paper",
+              "received": dt.date(2027, 10, 20), "harm": False, "statement": "", "due": dt.date(2027, 11, 10),
+              "by": "inspector1", "at": stamp, "decider": None, "decided_at": None, "reasons": ""},
+             {"id": 2, "entry": "SD-2026-000002", "status": "granted", "channel": "online",
+              "received": dt.date(2027, 10, 21), "harm": True, "statement": "已缴清罚款。", "due": dt.date(2027, 11, 11),
+              "by": "firm", "at": stamp, "decider": 5, "decided_at": stamp, "reasons": "符合条件。"}])
+    engine.dispose()
+
+    upgrade(empty_database, revision)
+
+    engine = make_engine(empty_database)
+    with engine.connect() as conn:
+        a = Application
+        rows = conn.execute(sa.select(
+            a.kind, a.subject_id, a.list_entry_id, a.record_id, a.reasons, a.obligations_declared, a.status,
+            a.received_on, a.due_on, a.submitted_by_id, a.decided_by_id, a.decision_reasons, a.effective_on, a.channel,
+        ).order_by(a.id)).all()
+        assert [tuple(r) for r in rows] == [
+            ("removal", 1, "SD-2026-000001", None, "（纸质申请，未附说明）", False, "submitted", dt.date(2027, 10, 20),
+             dt.date(2027, 11, 10), 5, None, "", None, "paper"),
+            ("removal", 1, "SD-2026-000002", None, "已缴清罚款。", True, "granted", dt.date(2027, 10, 21),
+             dt.date(2027, 11, 11), None, 5, "符合条件。", dt.date(2027, 11, 10), "online"),
+        ]
+        assert "removal_application" not in sa.inspect(conn).get_table_names()
+    engine.dispose()
+
+    command.downgrade(alembic_config(empty_database), previous)
+    engine = make_engine(empty_database)
+    with engine.connect() as conn:
+        back = conn.execute(sa.text(
+            "SELECT entry_id, status, channel, duties_performed, recorded_by, reasons FROM removal_application "
+            "ORDER BY id")).all()
+        assert [(*r[:3], bool(r[3]), *r[4:]) for r in back] == [  # SQLite answers a boolean as 0 or 1
+            ("SD-2026-000001", "pending", "paper", False, "inspector1", ""),
+            ("SD-2026-000002", "granted", "online", True, "", "符合条件。")]
+        assert conn.execute(sa.text("SELECT count(*) FROM application")).scalar() == 0
     engine.dispose()

@@ -102,7 +102,6 @@ LIST_DECIDE = "list.decide"
 LIST_PUBLISH = "list.publish"
 LIST_ENTRY_ADD = "list.entry_add"
 LIST_REMOVAL_APPLY = "list.removal_apply"
-LIST_REMOVAL_DECIDE = "list.removal_decide"
 CASE_VIEW = "case.view"
 CASE_WORK = "case.work"
 CASE_DECIDE = "case.decide"
@@ -134,7 +133,8 @@ RULES: dict[str, Rule] = {
     INSPECTION_PUBLISH: Rule(frozenset({PUBLISHER})),
     INSPECTION_RESULT: Rule(frozenset({INSPECTOR}), _assigned_to_check),
     INSPECTION_CONFLICT: Rule(frozenset({INSPECTOR})),
-    # The firm's own credit page, and the objections and repairs it applies for (DESIGN 7).
+    # The firm's own credit page, and what it applies for (DESIGN 6 and 7): objections to its records
+    # and list entries, repairs, early removal from the list.
     FIRM_PORTAL: Rule(SUBJECT_BOUND),
     APPLICATION_SUBMIT: Rule(SUBJECT_BOUND),
     APPLICATION_VIEW: Rule(EVERYONE),
@@ -150,8 +150,9 @@ RULES: dict[str, Rule] = {
     LIST_DECIDE: Rule(frozenset({REVIEWER}), _not_own_proposal),
     LIST_PUBLISH: Rule(frozenset({PUBLISHER})),
     LIST_ENTRY_ADD: Rule(frozenset({REVIEWER})),  # entries decided by another authority
-    LIST_REMOVAL_APPLY: Rule(frozenset({INSPECTOR})),  # an application received on paper
-    LIST_REMOVAL_DECIDE: Rule(frozenset({REVIEWER})),
+    # An early-removal application received on paper; it is decided like the firm's online ones
+    # (APPLICATION_DECIDE).
+    LIST_REMOVAL_APPLY: Rule(frozenset({INSPECTOR})),
     # Blue Sky cases: the case log is the bureau's own; inspectors handle the cases, and opening
     # one, the decision and a longer time limit are approved by a reviewer (not the handler).
     CASE_VIEW: Rule(STAFF),
@@ -180,7 +181,7 @@ def _subject_of(obj) -> int | None:
         return obj.id
     if isinstance(obj, Evidence):
         return db().get(Record, obj.record_id).subject_id
-    return obj.subject_id  # a record, a notice
+    return obj.subject_id  # a record, a notice, an application, a list entry
 
 
 def _in_scope(user, obj) -> bool:

@@ -8,7 +8,11 @@ from wtforms import BooleanField, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
+from credit.applications.models import REMOVAL
 from credit.records.forms import ACCEPT
+
+# The decision's two answers where the generic "grant (uphold) / refuse" would not read right.
+DECISION_LABELS = {REMOVAL: (_l("Grant early removal"), _l("Refuse early removal"))}
 
 
 class ObjectionForm(FlaskForm):
@@ -27,3 +31,12 @@ class DecideForm(FlaskForm):
                           validators=[DataRequired(_l("Please choose a decision."))])
     reasons = TextAreaField(_l("Reasons"), validators=[DataRequired(_l("Please give the reasons.")), Length(max=10000)],
                             render_kw={"rows": 4})
+
+
+def decide_form(kind: str) -> DecideForm:
+    """The decision form of an application of ``kind``, its answers named for that kind."""
+    form = DecideForm()
+    if kind in DECISION_LABELS:
+        grant, refuse = DECISION_LABELS[kind]
+        form.decision.choices = [SelectChoice("grant", grant), SelectChoice("refuse", refuse)]
+    return form

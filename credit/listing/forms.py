@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from credit.applications.forms import RepairForm
 
 DATE_REQUIRED = _l("Please enter the date (YYYY-MM-DD).")
 STATEMENT_LABELS = {
@@ -57,14 +59,7 @@ class EntryForm(FlaskForm):
     planned_removal_on = DateField(_l("Planned removal date"), validators=[InputRequired(DATE_REQUIRED)])
 
 
-class RemovalApplicationForm(FlaskForm):
+class RemovalApplicationForm(RepairForm):
+    """An early-removal application received on paper: the firm's own form, and the day it came."""
+
     received_on = DateField(_l("Date received"), validators=[InputRequired(DATE_REQUIRED)])
-    duties_performed = BooleanField(_l("The penalty's duties are performed"))
-    harm_removed = BooleanField(_l("The harm and bad influence are removed"))
-    commitment = BooleanField(_l("A good-faith commitment (信用承诺书) is attached"))
-    statement = TextAreaField(_l("Application"), validators=[Optional(), Length(max=20000)], render_kw={"rows": 3})
-
-
-class RemovalDecisionForm(FlaskForm):
-    reasons = TextAreaField(_l("Reasons"), validators=[Optional(), Length(max=5000)], render_kw={"rows": 3},
-                            description=_l("Required for a refusal."))

@@ -1,5 +1,6 @@
 """The serious-dishonesty list (严重失信主体名单): its entries, the procedure that lists a subject,
-applications for early removal, and the published versions. Removal is a status, never a delete."""
+and the published versions. Removal is a status, never a delete. Objections to an entry and
+applications for its early removal are applications (``credit.applications``)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -86,36 +87,6 @@ class ListingProcedure(SQLModel, table=True):
     decision_notice_id: Optional[int] = Field(default=None, foreign_key="notice.id")
     entry_id: Optional[str] = Field(default=None, sa_column=sa.Column(sa.String(20), sa.ForeignKey("list_entry.id")))
     updated_at: dt.datetime = Field(sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False))
-
-
-REMOVAL_STATUSES = ("pending", "granted", "refused")
-
-
-class RemovalApplication(SQLModel, table=True):
-    """An application for early removal (提前移出), received on paper or online."""
-
-    __tablename__ = "removal_application"
-
-    id: Optional[int] = Field(default=None, primary_key=True)
-    entry_id: str = Field(sa_column=sa.Column(sa.String(20), sa.ForeignKey("list_entry.id"), nullable=False,
-                                              index=True))
-    status: str = Field(sa_column=sa.Column(sa.String(10), nullable=False))
-    channel: str = Field(sa_column=sa.Column(sa.String(10), nullable=False))  # paper | online
-    received_on: dt.date = Field(sa_column=sa.Column(sa.Date, nullable=False))
-    # The three conditions of DESIGN section 6, as the applicant declares them, and its commitment.
-    duties_performed: bool = Field(sa_column=sa.Column(sa.Boolean, nullable=False))
-    harm_removed: bool = Field(sa_column=sa.Column(sa.Boolean, nullable=False))
-    commitment: bool = Field(sa_column=sa.Column(sa.Boolean, nullable=False))
-    statement: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
-    due: dt.date = Field(sa_column=sa.Column(sa.Date, nullable=False))
-    due_provisional: bool = Field(default=False, sa_column=sa.Column(sa.Boolean, nullable=False,
-                                                                    server_default=sa.false()))
-    recorded_by: str = Field(sa_column=sa.Column(sa.String(64), nullable=False))
-    created_at: dt.datetime = Field(sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False))
-    decided_by_id: Optional[int] = Field(default=None, foreign_key="user_account.id")
-    decided_at: Optional[dt.datetime] = Field(default=None, sa_column=sa.Column(sa.DateTime(timezone=True)))
-    reasons: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
-    notice_id: Optional[int] = Field(default=None, foreign_key="notice.id")
 
 
 class ListVersion(SQLModel, table=True):

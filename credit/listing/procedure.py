@@ -19,6 +19,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from credit.applications.models import SUBMITTED, Application
 from credit.audit.actor import Actor
 from credit.audit.services import record_event
 from credit.catalog.loader import NoCatalogInForce, RuleSpec
@@ -311,7 +312,7 @@ def decide_for_case(session: Session, terms: Terms, case_id: int, records, actor
 
 @dataclass(frozen=True)
 class QueueItem:
-    kind: str  # procedure | publication | removal
+    kind: str  # procedure | publication | application
     obj: object
     subject: Subject
     step: str  # what comes next (a key of views.STEP_LABELS)
@@ -325,9 +326,8 @@ class QueueItem:
 
 
 def work_queue(session: Session, terms: Terms, today: dt.date) -> list[QueueItem]:
-    """Every open procedure, unpublished decision and pending removal application with its next
-    step and deadline; overdue first, then by deadline."""
-    from credit.listing.models import RemovalApplication
+    """Every open procedure, unpublished decision and open application about an entry (an
+    objection, early removal) with its next step and deadline; overdue first, then by deadline."""
 
     items: list[QueueItem] = []
     rows = session.exec(select(ListingProcedure, Subject).join(Subject, Subject.id == ListingProcedure.subject_id)
@@ -352,11 +352,9 @@ def work_queue(session: Session, terms: Terms, today: dt.date) -> list[QueueItem
         start = entry.listed_on if entry.status == "listed" else entry.removed_on
         deadline = terms.calendar.add_working_days(start, terms.rules.publication_working_days)
         items.append(QueueItem("publication", entry, subject, "publish", deadline.due, deadline.provisional, today))
-    pending = session.exec(select(RemovalApplication, ListEntry, Subject)
-                           .join(ListEntry, ListEntry.id == RemovalApplication.entry_id)
-                           .join(Subject, Subject.id == ListEntry.subject_id)
-                           .where(RemovalApplication.status == "pending")).all()
-    for application, _entry, subject in pending:
-        items.append(QueueItem("removal", application, subject, "removal", application.due,
+    pending = session.exec(select(Application, Subject).join(Subject, Subject.id == Application.subject_id)
+                           .where(Application.list_entry_id.is_not(None), Application.status == SUBMITTED)).all()
+    for application, subject in pending:
+        items.append(QueueItem("application", application, subject, application.kind, application.due_on,
                                application.due_provisional, today))
     return sorted(items, key=lambda i: (not i.overdue, i.due or dt.date.max, i.subject.name))

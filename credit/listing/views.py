@@ -8,12 +8,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlmodel import select
 
 from credit.accounts.authz import (
-    LIST_CONSENT, LIST_DECIDE, LIST_ENTRY_ADD, LIST_PROPOSE, LIST_PUBLISH, LIST_REMOVAL_APPLY, LIST_REMOVAL_DECIDE,
-    LIST_SERVE, LIST_WORK, public, require, requires,
+    LIST_CONSENT, LIST_DECIDE, LIST_ENTRY_ADD, LIST_PROPOSE, LIST_PUBLISH, LIST_REMOVAL_APPLY, LIST_SERVE, LIST_WORK,
+    public, require, requires,
 )
+from credit.applications.models import OBJECTION, SUBMITTED
+from credit.applications.services import Uploads, apply_for_removal, entry_applications
 from credit.audit.actor import Actor
 from credit.context import current, db
 from credit.errors import DomainError, NotFound
@@ -22,11 +23,10 @@ from credit.listing import publication
 from credit.listing.candidates import candidates as find_candidates
 from credit.listing.forms import (
     STATEMENT_LABELS, ConfirmForm, ConsentForm, EntryForm, ProposeForm, PublishForm, RemovalApplicationForm,
-    RemovalDecisionForm, ServeForm, StatementForm,
+    ServeForm, StatementForm,
 )
 from credit.listing.imports import add_entry
-from credit.listing.models import ListEntry, ListingProcedure, RemovalApplication
-from credit.listing.services import apply_for_removal, decide_removal
+from credit.listing.models import ListEntry, ListingProcedure
 from credit.listing.terms import current_terms
 from credit.records.models import PENALTY_KINDS, Record
 from credit.subjects.models import Subject
@@ -42,6 +42,7 @@ STEP_LABELS = {
     "serve": _l("Serve the prior notice"), "statement": _l("Statement window open"),
     "consent": _l("Record the upper level's consent"), "decide": _l("Decide the listing"),
     "publish": _l("Publish"), "removal": _l("Decide the early-removal application"),
+    "objection": _l("Answer the objection to the entry"),
 }
 ENTRY_STATUS = {"listed": _l("on the list"), "removed": _l("removed from the list")}
 FILES = ("index.json", *publication.FILE_ORDER)
@@ -237,15 +238,13 @@ def decide(procedure_id: int):
 # Entries, entries decided elsewhere, early removal
 
 
-def _render_entry(entry: ListEntry, status: int = 200, failed: dict | None = None):
+def _render_entry(entry: ListEntry, status: int = 200, form: RemovalApplicationForm | None = None):
     session = db()
-    forms = {"apply": RemovalApplicationForm(prefix="apply"), "grant": RemovalDecisionForm(prefix="grant"),
-             "refuse": RemovalDecisionForm(prefix="refuse")}
-    forms.update(failed or {})
-    applications = session.exec(select(RemovalApplication).where(RemovalApplication.entry_id == entry.id)
-                                .order_by(RemovalApplication.id)).all()
+    applications = entry_applications(session, entry.id)
+    objection = next((a for a in applications if a.kind == OBJECTION and a.status == SUBMITTED), None)
     return render_template("listing/entry.html", entry=entry, subject=session.get(Subject, entry.subject_id),
-                           applications=applications, forms=forms), status
+                           applications=applications, objection=objection,
+                           form=form or RemovalApplicationForm(prefix="apply")), status
 
 
 def _entry(entry_id: str) -> ListEntry:
@@ -274,26 +273,15 @@ def new_entry():
 @bp.route("/list/entries/<entry_id>/removal", methods=["POST"])
 @requires(LIST_REMOVAL_APPLY)
 def apply_removal(entry_id: str):
+    """An early-removal application received on paper: the same application as the firm's online
+    one, decided from the reviewer's queue (/applications/<id>)."""
     entry, form, ctx = _entry(entry_id), RemovalApplicationForm(prefix="apply"), current()
     done, status = submit(form, lambda: apply_for_removal(
-        db(), current_terms(), entry.id, form.received_on.data, duties_performed=form.duties_performed.data,
-        harm_removed=form.harm_removed.data, commitment=form.commitment.data, statement=form.statement.data,
-        channel="paper", actor=_actor(), now=ctx.clock.now()))
+        db(), current_terms(), entry, form.reasons.data, form.obligations_performed.data, form.attachments.data or [],
+        _actor(), store=Uploads.configured(), now=ctx.clock.now(), received_on=form.received_on.data,
+        channel="paper"))
     if done:
-        flash(_("The application was recorded: a reviewer decides it by %(due)s.", due=done.due.isoformat()),
+        flash(_("The application was recorded: a reviewer decides it by %(due)s.", due=done.due_on.isoformat()),
               "success")
         return redirect(url_for("listing.entry", entry_id=entry_id))
-    return _render_entry(db().get(ListEntry, entry_id), status, {"apply": form})
-
-
-@bp.route("/list/removals/<int:application_id>/<any(grant, refuse):action>", methods=["POST"])
-@requires(LIST_REMOVAL_DECIDE)
-def decide_removal_view(application_id: int, action: str):
-    application = require(LIST_REMOVAL_DECIDE, db().get(RemovalApplication, application_id))
-    form, ctx = RemovalDecisionForm(prefix=action), current()
-    done, status = submit(form, lambda: decide_removal(
-        db(), current_terms(), application, action == "grant", form.reasons.data, _actor(), ctx.clock.now()))
-    if done:
-        flash(_("The application was decided and the decision issued."), "success")
-        return redirect(url_for("listing.entry", entry_id=application.entry_id))
-    return _render_entry(db().get(ListEntry, application.entry_id), status, {action: form})
+    return _render_entry(db().get(ListEntry, entry_id), status, form)

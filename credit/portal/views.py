@@ -8,6 +8,7 @@ from flask_login import current_user
 from credit.accounts.authz import FIRM_PORTAL, requires, subject_scope
 from credit.audit.actor import Actor
 from credit.context import current, db
+from credit.listing.terms import current_terms
 from credit.notices.services import current_settings
 from credit.notices.triggers import issue_credit_report
 from credit.portal.services import firm_overview
@@ -28,7 +29,7 @@ def _own_subject() -> Subject:
 @requires(FIRM_PORTAL)
 def credit():
     ctx = current()
-    overview = firm_overview(db(), ctx.catalog, _own_subject(), ctx.clock.today())
+    overview = firm_overview(db(), ctx.catalog, current_terms().rules, _own_subject(), ctx.clock.today())
     return render_template("portal/credit.html", o=overview, subject=overview.subject, profile=overview.profile,
                            chart=overview.chart, today=ctx.clock.today())
 

@@ -17,7 +17,7 @@ NAV = [
     ("portal.credit", _l("Our credit")),
     ("subjects.index", _l("Subjects")),
     ("records.review", _l("Review queue")),
-    ("applications.review", _l("Objections and repairs")),
+    ("applications.review", _l("Objections, repairs and early removals")),
     ("notices.index", _l("Notices")),
     ("listing.queue", _l("List work queue")),
     ("listing.public_list", _l("Published dishonesty list")),

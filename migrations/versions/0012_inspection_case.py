@@ -1,7 +1,7 @@
 """inspection_check.case_id: a check's finding linked to the Blue Sky case (lead) it opened
 
 Revision ID: 0012_inspection_case
-Revises: 0007_cases
+Revises: 0011_list_applications
 Create Date: 2026-11-28 10:00:00
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = '0012_inspection_case'
-down_revision = '0007_cases'
+down_revision = '0011_list_applications'
 branch_labels = None
 depends_on = None
 

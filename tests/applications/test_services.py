@@ -11,11 +11,11 @@ from werkzeug.datastructures import FileStorage
 
 from credit.applications.models import GRANTED, REFUSED, SUBMITTED, Application, Attachment
 from credit.applications.services import (
-    RepairNotYet, Uploads, apply_for_repair, decide, object_to_record, repair_opens_on, review_queue,
+    Uploads, apply_for_repair, decide, object_to_record, repair_opens_on, review_queue,
 )
 from credit.audit.actor import Actor
 from credit.audit.models import AuditEvent
-from credit.errors import Conflict, InvalidInput, NotAllowed
+from credit.errors import Conflict, InvalidInput, NotAllowed, NotYet
 from credit.notices.models import Notice
 from credit.notices.services import NoticeSettings
 from credit.scoring.queries import assessment_in_force
@@ -107,7 +107,7 @@ def test_repair_gates_the_day_before_and_the_day_they_open(session, ctx, firm, m
     record = make_record(firm, rule, decided)
     assert repair_opens_on(ctx.catalog, record) == opens
     if opens > TODAY:
-        with pytest.raises(RepairNotYet) as refused:
+        with pytest.raises(NotYet) as refused:
             apply_for_repair(session, record, "已整改。", True, [], FIRM, **desk)
         assert refused.value.opens_on == opens and f"{opens.year}年{opens.month}月{opens.day}日" in refused.value.zh
         assert session.exec(select(Application)).all() == []
@@ -122,7 +122,7 @@ def test_repair_needs_the_obligations_declared_and_no_later_heavier_penalty(sess
         apply_for_repair(session, record, "已整改。", False, [], FIRM, **desk)
     assert undeclared.value.field == "obligations_performed"
     make_record(firm, "FM-REPEAT-INFRINGE", dt.date(2026, 3, 2))  # serious, after the record
-    with pytest.raises(RepairNotYet) as heavier:
+    with pytest.raises(NotYet) as heavier:
         apply_for_repair(session, record, "已整改。", True, [], FIRM, **desk)
     assert heavier.value.opens_on == dt.date(2029, 3, 2)  # when the later record stops counting (3 years)
 

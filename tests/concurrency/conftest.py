@@ -19,7 +19,7 @@ from typing import TypeVar
 
 import pytest
 
-from tests.served import quick_hash, serve
+from tests.served import Browser, quick_hash, serve
 
 T = TypeVar("T")
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
@@ -36,6 +36,12 @@ def served(app):
 def make_user(make_user):
     """Users (password ``demo-password``) whose logins hash quickly."""
     return lambda role="inspector", **extra: make_user(role, password_hash=quick_hash(), **extra)
+
+
+@pytest.fixture
+def browsers(served, make_user) -> Callable[[str, int], list[Browser]]:
+    """``browsers(role, n)``: n browsers, each logged in as its own new user of ``role``."""
+    return lambda role, n: [Browser(served).login(make_user(role).username) for _ in range(n)]
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,11 @@
 """Races sent with threads to the app served by waitress, on SQLite and PostgreSQL: of two people
 doing the same thing at the same moment, one wins and the other is told so (409), never a 500 and
-never two decisions.
+never two decisions. The fixtures (``served``, ``browsers``) are in conftest.py.
 """
 from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from sqlmodel import select
 
 from credit.audit.models import AuditEvent
@@ -14,27 +13,7 @@ from credit.notices.models import Notice
 from credit.records.models import Record, RecordEvent
 from credit.subjects.models import Subject
 from credit.subjects.services import synthetic_uscc
-from tests.served import Browser, at_once, quick_hash, serve
-
-
-@pytest.fixture
-def served(app):
-    with serve(app) as base_url:
-        yield base_url
-
-
-@pytest.fixture
-def browsers(served, make_user, session):
-    """``browsers(role, n)``: n browsers, each logged in as its own new user of ``role``."""
-
-    def make(role: str, n: int) -> list[Browser]:
-        users = [make_user(role) for _ in range(n)]
-        for user in users:
-            user.password_hash = quick_hash()
-        session.commit()
-        return [Browser(served).login(user.username) for user in users]
-
-    return make
+from tests.served import at_once
 
 
 def test_of_reviewers_deciding_one_draft_at_once_exactly_one_wins(browsers, make_subject, make_record, ctx):

@@ -12,7 +12,7 @@ other argument is "x". The test asks the server, so it checks the decorators, no
 
 OBJECT_ROUTES adds the object rules: a firm user bound to one subject asks for another subject's
 page, record, evidence file, notice, application and attached file (and to object to another
-subject's record), and for ids that name nothing. Both are 404: what a firm
+subject's record or list entry, or apply for its early removal), and for ids that name nothing. Both are 404: what a firm
 must not know exists answers like what does not exist. Staff get the other subject's objects.
 """
 from __future__ import annotations
@@ -86,6 +86,7 @@ EXPECTED: dict[str, str | frozenset[str]] = {
     "portal.credit": frozenset({"firm"}),
     "portal.credit_report": frozenset({"firm"}),
     "applications.new": frozenset({"firm"}),  # on its own records only (OBJECT_ROUTES)
+    "applications.new_for_entry": frozenset({"firm"}),  # on its own list entries only (OBJECT_ROUTES)
     "applications.show": ANY_USER,
     "applications.download": ANY_USER,
     "applications.decide": frozenset({"reviewer"}),
@@ -118,7 +119,6 @@ EXPECTED: dict[str, str | frozenset[str]] = {
     "listing.publish": frozenset({"publisher"}),
     "listing.new_entry": frozenset({"reviewer"}),
     "listing.apply_removal": frozenset({"inspector"}),
-    "listing.decide_removal_view": frozenset({"reviewer"}),
     # Blue Sky cases: the bureau's own log (staff); inspectors handle, reviewers approve and decide
     "cases.index": STAFF,
     "cases.show": STAFF,
@@ -139,8 +139,8 @@ URL_VALUES = {
     "records.decide": {"action": "confirm"},
     "inspection.decide": {"action": "approve"},
     "applications.new": {"kind": "objection"},
+    "applications.new_for_entry": {"kind": "objection"},
     "users.act": {"action": "unlock"},
-    "listing.decide_removal_view": {"action": "grant"},
     "listing.download": {"name": "list.csv"},
     "cases.step": {"to": "verification"},
 }
@@ -186,12 +186,13 @@ def seeded(app, make_subject, make_user):
     return subject, users
 
 
-def _url(app: Flask, endpoint: str, subject_id: int) -> str:
+def _url(app: Flask, endpoint: str, object_id: int | str) -> str:
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     values = {}
     for name in rule.arguments:
         numeric = isinstance(rule._converters[name], IntegerConverter)
-        values[name] = URL_VALUES.get(endpoint, {}).get(name, subject_id if numeric else "x")
+        fits = isinstance(object_id, int) == numeric
+        values[name] = URL_VALUES.get(endpoint, {}).get(name, object_id if fits else (0 if numeric else "x"))
     with app.test_request_context():
         from flask import url_for
 
@@ -253,17 +254,22 @@ OBJECT_ROUTES = {
     "applications.show": "application",
     "applications.download": "attachment",
     "applications.decide": "application",
+    "applications.new_for_entry": "entry",
+    "listing.entry": "entry",
+    "listing.apply_removal": "entry",
 }
 # What an allowed request with an empty form answers, where that is not 200 (GET) or 302 (POST).
-OBJECT_DONE = {"applications.new": 400, "applications.decide": 400}
+OBJECT_DONE = {"applications.new": 400, "applications.decide": 400, "applications.new_for_entry": 400,
+               "listing.apply_removal": 400}
 MISSING_ID = 2**31 - 1
+MISSING = {"entry": "SD-2099-999999"}
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 
 
 @pytest.fixture
-def two_subjects(app, session, ctx, clock, make_subject, make_user, make_record):
+def two_subjects(app, session, ctx, clock, make_subject, make_user, make_record, make_entry):
     """Subjects "own" and "other", each with a record, its evidence and a notice, made through the pages
-    as staff do it; a user of every role, the firm user bound to "own". Returns (ids, users)."""
+    as staff do it, and a list entry; a user of every role, the firm user bound to "own". Returns (ids, users)."""
     users = {role: make_user(role) for role in ROLES if role != "firm"}
     ids = {}
     for name in ("own", "other"):
@@ -288,6 +294,7 @@ def two_subjects(app, session, ctx, clock, make_subject, make_user, make_record)
             "record": record.id,
             "evidence": session.exec(select(Evidence).where(Evidence.record_id == record.id)).one().id,
             "notice": session.exec(select(Notice).where(Notice.subject_id == subject.id)).one().id,
+            "entry": make_entry(subject, dt.date(2025, 6, 1)).id,
         }
     users["firm"] = make_user("firm", subject_id=ids["own"]["subject"])
     return ids, users
@@ -313,5 +320,6 @@ def test_objects_as_every_role(app, two_subjects, endpoint):
         if who == "firm":
             cases["own"] = done
         for whose, expected in cases.items():
-            url, response = _ask(app, who, users, endpoint, ids[whose][kind] if whose in ids else MISSING_ID)
+            url, response = _ask(app, who, users, endpoint,
+                                 ids[whose][kind] if whose in ids else MISSING.get(kind, MISSING_ID))
             assert response.status_code == expected, f"{url} ({whose} {kind}) as {who}: {response.status_code}"
