@@ -11,20 +11,11 @@ from credit.signals import (demo_loaded, home_sections, inspection_involvements,
                             record_page_sections, subject_page_sections)
 
 
-def current_env():
-    """The case services' environment from the app context (catalog, calendar, notice settings)."""
-    from credit.cases.services import CaseEnv
-    from credit.context import current
-    from credit.notices.services import current_settings
-
-    ctx = current()
-    return CaseEnv(ctx.catalog, ctx.calendar, current_settings())
-
-
 @nightly_sweep.connect
 def _sweep(session, now: dt.datetime):
     from credit.audit.actor import SCHEDULER
     from credit.cases.services import leads_from_score, sweep_deadlines
+    from credit.env import current_env
 
     # The sweep runs at 03:00, after the 01:00 recompute: the leads see that night's grades.
     leads = leads_from_score(session, current_env(), now, SCHEDULER)
@@ -94,6 +85,7 @@ def _report_section(session, first: dt.date, last: dt.date):
 @demo_loaded.connect
 def _demo(session, catalog, now: dt.datetime, rng):
     from credit.cases.demo import load_demo_cases
+    from credit.env import current_env
 
     count = load_demo_cases(session, current_env(), now, rng)
     return _l("%(count)d Blue Sky cases", count=count)

@@ -11,9 +11,10 @@ from sqlmodel import Session, select
 
 from credit.accounts.models import User
 from credit.audit.actor import SCHEDULER, Actor
-from credit.cases.services import (CaseEnv, DispositionInput, LeadInput, StepInput, advance, leads_from_score,
+from credit.cases.services import (DispositionInput, LeadInput, StepInput, advance, leads_from_score,
                                    propose_disposition, register_lead)
 from credit.clock import LOCAL_TZ, to_local
+from credit.env import ServiceEnv
 from credit.records.models import Record
 from credit.subjects.models import DISTRICTS, Subject
 
@@ -57,7 +58,7 @@ def _penalties(subject: Subject | None, rng: random.Random) -> list[DispositionI
     return [DispositionInput("warning")] if rng.random() < 0.3 else [DispositionInput("fine", rng.choice(AMOUNTS))]
 
 
-def load_demo_cases(session: Session, env: CaseEnv, now: dt.datetime, rng: random.Random) -> int:
+def load_demo_cases(session: Session, env: ServiceEnv, now: dt.datetime, rng: random.Random) -> int:
     today = to_local(now).date()
     users = {u.username: u for u in session.exec(select(User).where(User.username.in_(["inspector1", "reviewer1"])))}
     if len(users) < 2:
@@ -89,7 +90,7 @@ def load_demo_cases(session: Session, env: CaseEnv, now: dt.datetime, rng: rando
     return CASES
 
 
-def _walk(session: Session, env: CaseEnv, case, path, registered: dt.date, today: dt.date, people: dict,
+def _walk(session: Session, env: ServiceEnv, case, path, registered: dt.date, today: dt.date, people: dict,
           penalties: list[DispositionInput]) -> None:
     for stage, days in path:
         day = registered + dt.timedelta(days=days)

@@ -26,16 +26,16 @@ from credit.accounts.authz import CASE_DECIDE, CASE_WORK, can
 from credit.audit.actor import SCHEDULER, Actor
 from credit.audit.services import record_event
 from credit.cases.models import Case, CaseAttachment, CaseDisposition, CaseEvent, CaseSerial
-from credit.catalog.loader import Catalog
 from credit.clock import to_local
-from credit.dates import WorkingCalendar, add_months
+from credit.dates import add_months
+from credit.env import ServiceEnv
 from credit.errors import Conflict, InvalidInput, NotAllowed
 from credit.files import FileStore
 from credit.i18n import both, chinese
 from credit.notices.kinds import (InterviewNotice, PenaltyDecision, PenaltyPriorNotice, RectificationOrder,
                                   SubjectInfo)
 from credit.notices.models import Notice
-from credit.notices.services import NoticeSettings, issue
+from credit.notices.services import issue
 from credit.notices.triggers import subject_info
 from credit.records.models import COUNTING_STATUSES, Evidence, Record
 from credit.records.services import RecordInput, record_violation
@@ -151,24 +151,6 @@ MONITORED_GRADES = ("C", "D")
 AGENCY_KINDS = ("patent_agency", "trademark_agency")
 
 
-@dataclass(frozen=True)
-class CaseEnv:
-    """What the case services use besides the session: the catalog, the working calendar, the
-    notice settings (file store, authority)."""
-
-    catalog: Catalog
-    calendar: WorkingCalendar
-    notices: NoticeSettings
-
-    @property
-    def files(self) -> FileStore:
-        return self.notices.files
-
-    @property
-    def authority(self) -> str:
-        return self.notices.authority
-
-
 def case_number(year: int, serial: int) -> str:
     """淮知蓝天〔2026〕12号 (GB/T 9704: the year in 〔〕, no 第, no leading zeros)."""
     return f"{NUMBER_PREFIX}〔{year}〕{serial}号"
@@ -220,7 +202,7 @@ def _label_error(field_name: str, labels: dict, value: str, what_zh: str, what_e
         raise InvalidInput(f"未知的{what_zh}：{value!r}", f"unknown {what_en}: {value!r}", field_name)
 
 
-def register_lead(session: Session, env: CaseEnv, data: LeadInput, *, actor: Actor, now: dt.datetime,
+def register_lead(session: Session, env: ServiceEnv, data: LeadInput, *, actor: Actor, now: dt.datetime,
                   trigger_key: str | None = None) -> Case:
     """Register a lead under the year's next case number; the verification deadline starts today."""
     _label_error("source", SOURCES, data.source, "线索来源", "lead source")
@@ -296,7 +278,7 @@ def _stage_label(stage: str) -> tuple[str, str]:
     return both(STAGES[stage])
 
 
-def advance(session: Session, env: CaseEnv, case: Case, to: str, step: StepInput, *, user, actor: Actor,
+def advance(session: Session, env: ServiceEnv, case: Case, to: str, step: StepInput, *, user, actor: Actor,
             now: dt.datetime) -> Case:
     """Take ``case`` from its stage to ``to``, with what that step needs, or refuse (nothing written)."""
     if to not in STAGES:
@@ -347,7 +329,7 @@ def _move(session: Session, case: Case, frm: str, to: str, now: dt.datetime, cha
     session.refresh(case)
 
 
-def _enter_rectification(session, env: CaseEnv, case: Case, step: StepInput, today: dt.date, changes: dict):
+def _enter_rectification(session, env: ServiceEnv, case: Case, step: StepInput, today: dt.date, changes: dict):
     due = step.rectification_due
     if due is None:
         raise InvalidInput("请填写整改期限", "please give the rectification deadline", "rectification_due")
@@ -384,12 +366,12 @@ def _enter_rectification(session, env: CaseEnv, case: Case, step: StepInput, tod
     return issue_notices
 
 
-def _enter_opened(session, env: CaseEnv, case: Case, step: StepInput, today: dt.date, changes: dict):
+def _enter_opened(session, env: ServiceEnv, case: Case, step: StepInput, today: dt.date, changes: dict):
     due = today + dt.timedelta(days=DECISION_DAYS)  # calendar days (SAMR procedure rules)
     changes.update(opened_on=today, decision_due=due, due_on=due)
 
 
-def _enter_prior_notice(session, env: CaseEnv, case: Case, step: StepInput, today: dt.date, changes: dict):
+def _enter_prior_notice(session, env: ServiceEnv, case: Case, step: StepInput, today: dt.date, changes: dict):
     findings, basis = (step.findings or "").strip(), (step.legal_basis or "").strip()
     if not findings:
         raise InvalidInput("请填写查明的违法事实", "please state the facts found", "findings")
@@ -418,7 +400,7 @@ def _enter_prior_notice(session, env: CaseEnv, case: Case, step: StepInput, toda
     return issue_prior_notice
 
 
-def _enter_decided(session, env: CaseEnv, case: Case, step: StepInput, today: dt.date, changes: dict):
+def _enter_decided(session, env: ServiceEnv, case: Case, step: StepInput, today: dt.date, changes: dict):
     proposed = pending_dispositions(session, case)
     changes.update(decided_on=today)
 
@@ -546,7 +528,7 @@ def _rule_for(subject: Subject | None, case: Case, kind: str) -> str | None:
     return RECORD_RULES[subject.kind].get(kind)
 
 
-def _make_records(session: Session, env: CaseEnv, case: Case, dispositions: Iterable[CaseDisposition],
+def _make_records(session: Session, env: ServiceEnv, case: Case, dispositions: Iterable[CaseDisposition],
                   notice_event: str, actor: Actor, now: dt.datetime) -> list[Record]:
     """One draft record per catalog type the decided dispositions call for, through the records
     service (so every check applies), with the decision's notice as its evidence; a reviewer
@@ -696,7 +678,7 @@ def _covered(session: Session, subject_id: int) -> bool:
                         .limit(1)).first() is not None
 
 
-def monitoring_lead(session: Session, env: CaseEnv, subject: Subject, summary: str, trigger_key: str, *,
+def monitoring_lead(session: Session, env: ServiceEnv, subject: Subject, summary: str, trigger_key: str, *,
                     actor: Actor, now: dt.datetime, misconduct: str = "credit_risk") -> Case | None:
     """A lead with source "credit monitoring" for ``subject``, unless an open lead or case covers it
     or these facts (``trigger_key``) already raised one. Also for the list's referrals."""
@@ -716,7 +698,7 @@ class _Finding:
     parts: list[str] = field(default_factory=list)
 
 
-def leads_from_score(session: Session, env: CaseEnv, now: dt.datetime, actor: Actor) -> list[Case]:
+def leads_from_score(session: Session, env: ServiceEnv, now: dt.datetime, actor: Actor) -> list[Case]:
     """After the nightly recompute: agencies graded C or D, or with MONITORED_COUNT or more
     abnormal-filing, malicious-agency or solicitation records within 12 months, get a lead citing
     the assessment or the records (once per run of the grade, once per new record)."""

@@ -12,7 +12,7 @@ from flask_login import current_user
 
 from credit.accounts.authz import CASE_DECIDE, CASE_STEP, CASE_VIEW, CASE_WORK, require, requires
 from credit.audit.actor import Actor
-from credit.cases import current_env
+from credit.env import current_env
 from credit.cases.forms import AttachmentForm, DispositionForm, ExtendForm, LeadForm, LinkForm, StepForm
 from credit.cases.ledger import ledger, write_workbook
 from credit.cases.models import Case, CaseAttachment

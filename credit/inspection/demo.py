@@ -14,7 +14,7 @@ from credit.accounts.authz import INSPECTION_PUBLISH, users_holding
 from credit.accounts.models import INSPECTOR, User
 from credit.accounts.services import create_user, find_user
 from credit.audit.actor import Actor
-from credit.cases import current_env
+from credit.env import current_env
 from credit.catalog.loader import Catalog
 from credit.clock import LOCAL_TZ
 from credit.context import current

@@ -17,8 +17,9 @@ from sqlmodel import Session, select
 from credit.audit.actor import Actor
 from credit.audit.services import record_event
 from credit.cases.models import Case
-from credit.cases.services import MISCONDUCT, CaseEnv, LeadInput, register_lead
+from credit.cases.services import MISCONDUCT, LeadInput, register_lead
 from credit.catalog.loader import Catalog
+from credit.env import ServiceEnv
 from credit.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from credit.i18n import both, chinese
 from credit.inspection.draw import Draw, draw, parse_period
@@ -120,7 +121,7 @@ class ResultInput:
 
 
 def enter_result(session: Session, plan_id: int, check_id: int, data: ResultInput, actor: Actor,
-                 now: dt.datetime, cases: CaseEnv | None = None) -> InspectionCheck:
+                 now: dt.datetime, cases: ServiceEnv | None = None) -> InspectionCheck:
     """Record what a check found, once, by one of its two inspectors, on a published plan.
 
     A problem found is linked to the record or the Blue Sky case it opened (of the same subject):
@@ -188,7 +189,7 @@ def _check_case_link(session: Session, check: InspectionCheck, data: ResultInput
                            "note")
 
 
-def _open_lead(session: Session, cases: CaseEnv | None, plan: InspectionPlan, check: InspectionCheck,
+def _open_lead(session: Session, cases: ServiceEnv | None, plan: InspectionPlan, check: InspectionCheck,
                data: ResultInput, note: str, actor: Actor, now: dt.datetime) -> Case:
     """A Blue Sky lead from the finding, registered through the case log like any other lead."""
     if cases is None:

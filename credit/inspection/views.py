@@ -12,7 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from credit.accounts.authz import (INSPECTION_CONFLICT, INSPECTION_DRAFT, INSPECTION_PUBLISH, INSPECTION_RESULT,
                                    INSPECTION_VIEW, public, require, requires)
 from credit.audit.actor import Actor
-from credit.cases import current_env
+from credit.env import current_env
 from credit.cases.queries import cases_of_subject
 from credit.cases.services import STAGES as CASE_STAGES
 from credit.context import current, db

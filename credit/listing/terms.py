@@ -1,26 +1,18 @@
-"""What the list's services need from the configuration, gathered once per request, command or job."""
+"""What the list's services need: the shared service environment, the listing grounds and whether
+the upper level's consent comes first. Gathered once per request, command or job."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from credit.catalog.loader import Catalog
-from credit.dates import WorkingCalendar
+from credit.env import ServiceEnv, current_env
 from credit.listing.grounds import ListingRules, load_rules
-from credit.notices.services import NoticeSettings
 
 
 @dataclass(frozen=True)
-class Terms:
+class Terms(ServiceEnv):
     rules: ListingRules
-    catalog: Catalog
-    calendar: WorkingCalendar
-    notices: NoticeSettings
     # The decision needs the upper level's consent first (Order 44; CREDIT_LISTING_UPPER_CONSENT).
     consent_required: bool
-
-    @property
-    def authority(self) -> str:
-        return self.notices.authority
 
     @property
     def period_years(self) -> int:
@@ -35,6 +27,6 @@ def current_terms() -> Terms:
 
     from credit.context import current
 
-    ctx = current()
-    return Terms(load_rules(ctx.rules_dir), ctx.catalog, ctx.calendar, NoticeSettings.from_config(current_app.config),
+    env = current_env()
+    return Terms(env.catalog, env.calendar, env.notices, load_rules(current().rules_dir),
                  bool(current_app.config.get("LISTING_UPPER_CONSENT", True)))

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from credit.audit.actor import Actor
-from credit.cases import current_env
+from credit.env import current_env
 from credit.cases.services import DispositionInput, LeadInput, StepInput, advance, propose_disposition, register_lead
 from credit.clock import LOCAL_TZ
 

@@ -9,7 +9,7 @@ from sqlmodel import func, select
 
 from credit.accounts.models import User
 from credit.audit.models import AuditEvent
-from credit.cases import current_env
+from credit.env import current_env
 from credit.cases.models import Case
 from credit.cases.services import LeadInput, register_lead
 from credit.errors import InvalidInput

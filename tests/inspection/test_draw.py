@@ -143,7 +143,7 @@ def test_a_case_handler_reported_through_the_signal_is_not_sent(session, ctx, cl
 def test_a_case_handler_is_never_sent_to_inspect_the_cases_subject(session, ctx, clock, graded, inspectors, items):
     """Through the cases package's own receiver: whoever registered or moved on a case of a subject
     in the last three years is not drawn for it; a case handled only before that no longer excludes."""
-    from credit.cases import current_env
+    from credit.env import current_env
     from credit.cases.services import LeadInput, StepInput, advance, register_lead
 
     made = graded({"D": 4})
