@@ -300,6 +300,12 @@ def advance(session: Session, env: ServiceEnv, case: Case, to: str, step: StepIn
     changes: dict = {}
     enter = _ENTER.get(to)
     after = enter(session, env, case, step, today, changes) if enter else None
+    if (frm, to) == ("prior_notice", "decided") and case.statement_due and today <= case.statement_due:
+        # The decision would say the party let its statement period pass: not before it has.
+        raise InvalidInput(f"陈述、申辩期限{case.statement_due.isoformat()}届满后方可作出决定；当事人已陈述申辩或要求听证的，"
+                           "先记录其意见",
+                           f"the decision comes after the statement period ends on {case.statement_due.isoformat()}; "
+                           "if the party has made a statement or asked for a hearing, record it first", "stage")
     if (frm, to) in (("rectification", "closed"), ("rectification", "opened")) and today < case.rectification_due:
         raise InvalidInput(f"整改期限{case.rectification_due.isoformat()}届满后方可回头看",
                            f"the follow-up check comes after the rectification deadline "

@@ -47,6 +47,11 @@ def test_a_lead_is_taken_to_a_closed_case(page: Page, make_subject):
     notice.get_by_role("button").click()
     expect(page.locator("#stage")).to_have_text("行政处罚告知")
     expect(page.locator("#notices")).to_contain_text("行政处罚告知书")
+    # The decision waits for the party's statement period, unless what it said is recorded.
+    statement = page.locator("#step-hearing")
+    statement.get_by_label("理由或情况说明").fill("当事人陈述称已停止代理非正常申请。")
+    statement.get_by_role("button").click()
+    expect(page.locator("#stage")).to_have_text("陈述申辩或听证")
     log_out(page)
 
     log_in(page, "reviewer1")

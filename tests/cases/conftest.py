@@ -58,9 +58,10 @@ def step(session, env, clock, people):
 @pytest.fixture
 def to_decision(session, step, people, clock):
     """Take a registered case through opening, investigation and the prior notice with
-    ``penalties`` [(kind, amount, months)], to the stage before the decision."""
+    ``penalties`` [(kind, amount, months)], and the party's ``statement`` when given, to the stage
+    before the decision."""
 
-    def walk(case, penalties=(("fine", Decimal("30000"), None),)):
+    def walk(case, penalties=(("fine", Decimal("30000"), None),), statement: str | None = None):
         step(case, "verification", "inspector")
         step(case, "opened", "reviewer")
         step(case, "investigation", "inspector")
@@ -70,6 +71,8 @@ def to_decision(session, step, people, clock):
         session.commit()
         step(case, "prior_notice", "inspector", findings="该机构2026年代理非正常专利申请312件。",
              legal_basis="《专利代理条例》第二十五条")
+        if statement:  # what the party said: the decision need not wait for the statement period
+            step(case, "hearing", "inspector", reason=statement)
         return case
 
     return walk

@@ -5,17 +5,21 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import pytest
+
 from sqlmodel import select
 
 from credit.audit.actor import Actor
 from credit.cases.models import CaseDisposition
 from credit.cases.queries import cases_of_record
+from credit.errors import InvalidInput
 from credit.notices.models import Notice
 from credit.records.models import Evidence, Record
 from credit.records.services import transition
 from credit.scoring.queries import assessment_in_force
 from credit.scoring.services import reassess
 from credit.signals import case_decided, case_prior_notice
+from tests.cases.conftest import local
 from tests.notices import pdfcheck
 
 LISTING = "本局同时拟将你单位列入严重失信主体名单，你单位有陈述、申辩和要求听证的权利。"
@@ -75,9 +79,25 @@ def test_decision_creates_the_records_that_lower_the_grade_after_review(
 
 def test_a_party_with_no_registration_gets_its_decision_but_no_record(session, lead, step, to_decision, ctx):
     case = lead(party_name="刘某（无资质代理）", party_id_number="11010519491231002X", district="340404")
-    to_decision(case, [("fine", Decimal("8000"), None), ("confiscation", Decimal("1200.50"), None)])
+    to_decision(case, [("fine", Decimal("8000"), None), ("confiscation", Decimal("1200.50"), None)], statement="当事人陈述称已整改。")
     step(case, "decided", "reviewer")
     assert session.exec(select(Record)).all() == []
     decision = session.exec(select(Notice).where(Notice.kind == "penalty_decision")).one()
     assert decision.recipient == "刘某（无资质代理）" and decision.subject_id is None
     assert case.decided_on == dt.date(2026, 11, 26) and case.due_on is None
+
+
+def test_without_a_statement_the_decision_waits_for_the_statement_period(session, lead, step, to_decision, clock):
+    case = to_decision(lead(party_name="孙某（无资质代理）", district="340404"))
+    due = case.statement_due
+    assert due > clock.today()
+    with pytest.raises(InvalidInput, match=f"陈述、申辩期限{due.isoformat()}届满后"):
+        step(case, "decided", "reviewer", now=local(due.year, due.month, due.day))
+    session.rollback()
+    session.expire_all()
+    assert (case.stage, session.exec(select(Notice).where(Notice.kind == "penalty_decision")).all()) == ("prior_notice", [])
+
+    after = due + dt.timedelta(days=1)
+    step(case, "decided", "reviewer", now=local(after.year, after.month, after.day))
+    decision = session.exec(select(Notice).where(Notice.kind == "penalty_decision")).one()
+    assert case.stage == "decided" and decision.recipient == "孙某（无资质代理）"

@@ -13,10 +13,11 @@ from credit.cli import main
 
 def _cases(lead, step, to_decision, make_subject):
     agency = make_subject("patent_agency", name="台账专利代理所")
-    decided = to_decision(lead(agency), [("fine", Decimal("30000"), None), ("stop_new_business", None, 6)])
+    decided = to_decision(lead(agency), [("fine", Decimal("30000"), None), ("stop_new_business", None, 6)],
+                          statement="当事人陈述称已整改。")
     step(decided, "decided", "reviewer")
     unregistered = to_decision(lead(party_name="赵某（黑代理）", district="340421", party_phone="13855400000"),
-                               [("fine", Decimal("12000.5"), None), ("confiscation", Decimal("800"), None)])
+                               [("fine", Decimal("12000.5"), None), ("confiscation", Decimal("800"), None)], statement="当事人陈述称已整改。")
     step(unregistered, "decided", "reviewer")
     lead(make_subject("trademark_agency"), misconduct="malicious_trademark_agency")
     return decided, unregistered

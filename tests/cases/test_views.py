@@ -112,7 +112,7 @@ def test_an_unregistered_party_is_linked_to_a_subject_later(client, login_as, po
 def test_a_record_the_decision_created_links_back_to_its_case(client, login_as, make_user, lead, to_decision, step,
                                                                make_subject, session):
     subject = make_subject("patent_agency", name="双向链接代理所")
-    case = to_decision(lead(subject))
+    case = to_decision(lead(subject), statement="当事人陈述称已整改。")
     step(case, "decided", "reviewer")
     record = session.exec(select(Record).where(Record.subject_id == subject.id)).one()
     login_as("inspector")
