@@ -88,17 +88,23 @@ class VersionPath(BaseModel):
     number: int = Field(ge=1, le=MAX_ID)
 
 
-class PublishedEntry(BaseModel):
-    id: str = Field(description="stable id, never reused, e.g. SD-2026-000123")
-    name: str
+class _Entry(BaseModel):
+    """What a list entry says, published or exchanged."""
+
+    id: str
     uscc: str
-    legal_representative: str
     reason: str
     legal_basis: str
     authority: str
     decision_no: str
     listed_on: dt.date
     planned_removal_on: dt.date
+
+
+class PublishedEntry(_Entry):
+    id: str = Field(description="stable id, never reused, e.g. SD-2026-000123")
+    name: str
+    legal_representative: str
 
 
 class VersionEntries(BaseModel):
@@ -237,15 +243,8 @@ class ExportedRecord(BaseModel):
     penalty: Penalty | None = Field(None, description="present when the record carries one")
 
 
-class ExportedEntry(BaseModel):
-    id: str
-    uscc: str
-    reason: str
-    legal_basis: str
-    authority: str
-    decision_no: str
-    listed_on: dt.date
-    planned_removal_on: dt.date
+class ExportedEntry(_Entry):
+    id: str = Field(description="the deciding authority's id of an entry decided elsewhere, else its SD-... id")
     removed_on: dt.date | None
 
 

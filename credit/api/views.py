@@ -8,6 +8,7 @@ line call, and answers JSON. Errors are JSON too (credit/web/errors.py).
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
@@ -77,8 +78,9 @@ tokens_bp = Blueprint("tokens", __name__)
 
 
 def _answer(model: BaseModel):
-    """A response model as JSON (dates as ISO text)."""
-    return jsonify(model.model_dump(mode="json"))
+    """A response model as JSON (dates as ISO text); an optional field the row does not have (a record's
+    penalty) stays out, as in the exchange files."""
+    return jsonify(model.model_dump(mode="json", exclude_unset=True))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -191,10 +193,13 @@ def _audit_use(response):
 
 
 def _export(name: str, page: type[BaseModel], query: ExportQuery, items: Callable, **context):
-    """A page of an export: the rows after the cursor's key, and the cursor of the next page."""
+    """A page of an export: the rows after the cursor's key, and the cursor of the next page.
+    ``context`` fixes the export beside the cursor (the day of the assessments): a None is the cursor's."""
     secret = current_app.config["SECRET_KEY"]
-    after = cursors.decode(secret, name, query.cursor, **context) if query.cursor else None
-    rows, last = services.export_page(items(after, query.limit + 1), query.limit)
+    after = None
+    if query.cursor:
+        after, context = cursors.decode(secret, name, query.cursor, **context)
+    rows, last = services.export_page(items(after, query.limit + 1, **context), query.limit)
     return _answer(page(items=rows, next_cursor=cursors.encode(secret, name, last, **context) if last else None))
 
 
@@ -218,10 +223,12 @@ def export_list_entries(query: ExportQuery):
 
 @_token_route("get", "/assessments", ASSESSMENTS_READ, AssessmentExport, "导出评价结果 / export assessments")
 def export_assessments(query: AssessmentQuery):
-    """Each subject's assessment in force on a day (default today), by USCC, with its contributions."""
-    as_of = query.as_of or current().clock.today()
+    """Each subject's assessment in force on a day (default today; a cursor keeps its day), by USCC,
+    with its contributions."""
+    as_of = query.as_of or (None if query.cursor else current().clock.today())
     return _export("assessments", AssessmentExport, query,
-                   lambda after, limit: exchange.assessment_items(db(), as_of, after, limit), as_of=as_of.isoformat())
+                   lambda after, limit, as_of: exchange.assessment_items(db(), dt.date.fromisoformat(as_of), after, limit),
+                   as_of=as_of.isoformat() if as_of else None)
 
 
 def _later(view: Callable) -> Callable:
