@@ -5,6 +5,7 @@ import importlib
 import pkgutil
 
 from flask import Flask
+from flask_openapi3 import OpenAPI
 
 from config import PROJECT_ROOT, Config
 from credit.clock import Clock, configured_clock
@@ -17,11 +18,16 @@ def create_app(config: Config | None = None, clock: Clock | None = None) -> Flas
     # Refuse a licensed font setting that names a missing or non-TrueType file now, not at the
     # first notice in the night.
     check_fonts(FontFiles.from_config(config.as_dict()))
-    app = Flask(
+    from credit.api import openapi_options
+
+    # flask-openapi3's Flask: the routes of credit/api add themselves to its OpenAPI document.
+    app = OpenAPI(
         __name__,
         instance_path=str(config.INSTANCE_DIR),
         template_folder=str(PROJECT_ROOT / "templates"),
+        **openapi_options(),
     )
+    app.cli.commands.pop("openapi", None)  # the library's command; `credit --help` lists the project's own
     app.config.update(config.as_dict())
     app.extensions["credit"] = CreditContext.build(config, clock or configured_clock(config.CLOCK_AT))
     app.teardown_appcontext(close_db)

@@ -98,6 +98,7 @@ def db_revision(message: str) -> None:
 def _register() -> None:
     """Each concept package keeps its own commands; this is the one list of them."""
     from credit.accounts.cli import serve, users_group
+    from credit.api.cli import tokens_group
     from credit.audit.cli import audit_group
     from credit.cases.cli import cases_group
     from credit.catalog.cli import rules_group
@@ -109,7 +110,7 @@ def _register() -> None:
 
     import_group.add_command(import_list_entries_command)
     for command in (rules_group, audit_group, users_group, serve, import_group, export_group, assess_command,
-                    demo_command, scheduler_command, jobs_group, inspection_group, list_group, cases_group):
+                    demo_command, scheduler_command, jobs_group, inspection_group, list_group, cases_group, tokens_group):
         main.add_command(command)
 
 

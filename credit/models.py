@@ -12,3 +12,4 @@ from credit.records.models import Evidence, Record, RecordEvent  # noqa: F401
 from credit.inspection.models import InspectionCheck, InspectionPlan, InspectorConflict  # noqa: F401
 from credit.activation.models import ActivationCode, ActivationThrottle  # noqa: F401
 from credit.applications.models import Application, Attachment  # noqa: F401
+from credit.api.models import ApiToken  # noqa: F401

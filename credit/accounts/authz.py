@@ -10,22 +10,29 @@ stored on the view function (``ACCESS_ATTR``, the roles) so that the authorisati
 read it. A view without a rule is refused at run time (``deny_unclassified``), so forgetting the
 decorator closes a page rather than opening it.
 
+API: a department's system calls the token routes under /api/v1 with a token, not a login. A
+token holds scopes (``API_SCOPES``) instead of a role; such a route is marked ``@requires_scope``
+(its rule is a ``Scope``) and ``token_refusal`` answers whether a token may use it: 401 for a
+missing, unknown, expired or revoked token, 403 for one without the scope.
+
 Objects: an account of a role in ``SUBJECT_BOUND`` (a firm user) is bound to one subject and sees
 nothing of any other; for such an object ``require`` answers 404, exactly as for an id that does
 not exist, so a firm cannot even learn that another subject's record or notice exists.
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Flask, abort, current_app, flash, jsonify, redirect, request, url_for
+from flask import Flask, abort, current_app, flash, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user
 
 from credit.accounts.models import ADMIN, FIRM, INSPECTOR, PUBLISHER, REVIEWER, ROLES, User
+from credit.clock import to_local
 from credit.context import db
 from credit.subjects.models import Subject
 from credit.records.models import Evidence, Record
@@ -106,6 +113,23 @@ CASE_VIEW = "case.view"
 CASE_WORK = "case.work"
 CASE_DECIDE = "case.decide"
 CASE_STEP = "case.step"
+API_TOKEN_ADMIN = "api.tokens"
+
+# What a department's API token may do (each token route under /api/v1 needs one of them).
+SUBJECTS_READ, SUBJECTS_WRITE = "subjects:read", "subjects:write"
+RECORDS_READ, RECORDS_WRITE = "records:read", "records:write"
+LIST_READ, LIST_WRITE = "list:read", "list:write"
+ASSESSMENTS_READ = "assessments:read"
+SCOPE_LABELS = {
+    SUBJECTS_READ: _l("Export subjects"),
+    SUBJECTS_WRITE: _l("Import subjects"),
+    RECORDS_READ: _l("Export records"),
+    RECORDS_WRITE: _l("Import records"),
+    LIST_READ: _l("Export list entries"),
+    LIST_WRITE: _l("Import list entries decided elsewhere"),
+    ASSESSMENTS_READ: _l("Export assessments"),
+}
+API_SCOPES = tuple(SCOPE_LABELS)
 
 RULES: dict[str, Rule] = {
     SIGNED_IN: Rule(EVERYONE),
@@ -160,6 +184,8 @@ RULES: dict[str, Rule] = {
     CASE_DECIDE: Rule(frozenset({REVIEWER})),
     # Taking a case a step further: each step names which of the two it needs (credit/cases/services.py).
     CASE_STEP: Rule(frozenset({INSPECTOR, REVIEWER})),
+    # Tokens for department integrations of the API are created and revoked by an admin.
+    API_TOKEN_ADMIN: Rule(frozenset({ADMIN})),
 }
 
 login_manager = LoginManager()
@@ -283,8 +309,43 @@ def requires(permission: str) -> Callable[[Callable], Callable]:
     return decorate
 
 
-def access_rule(view: Callable) -> str | frozenset[str] | None:
-    """``PUBLIC``, the set of allowed roles, or None for a view nobody classified."""
+@dataclass(frozen=True)
+class Scope:
+    """The access rule of an API route for department integrations: a token holding ``name``."""
+
+    name: str
+
+
+def requires_scope(scope: str) -> Callable[[Callable], Callable]:
+    """Only requests with an API token that holds ``scope`` (checked before the view by the API's
+    blueprint, which asks ``token_refusal``); a login opens nothing here."""
+    if scope not in API_SCOPES:
+        raise ValueError(f"unknown API scope {scope!r}")
+
+    def decorate(view: Callable) -> Callable:
+        setattr(view, ACCESS_ATTR, Scope(scope))
+        return view
+
+    return decorate
+
+
+def token_usable(token, now: dt.datetime) -> bool:
+    """Whether an API token (an ``ApiToken``) is neither revoked nor expired at ``now``."""
+    return token.revoked_at is None and to_local(token.expires_at) > now
+
+
+def token_refusal(token, scope: str, now: dt.datetime) -> int | None:
+    """None if ``token`` may use a route that needs ``scope`` at ``now``; 401 when it is missing
+    (None: no token, or one nobody issued), expired or revoked; 403 when it lacks the scope."""
+    if token is None or not token_usable(token, now):
+        return 401
+    if scope not in token.scope_list:
+        return 403
+    return None
+
+
+def access_rule(view: Callable) -> str | frozenset[str] | Scope | None:
+    """``PUBLIC``, the set of allowed roles, a ``Scope`` (API tokens), or None for a view nobody classified."""
     return getattr(view, ACCESS_ATTR, None)
 
 
@@ -298,6 +359,8 @@ def may_open(user, endpoint: str) -> bool:
     rule = access_rule(view) if view else None
     if rule == PUBLIC:
         return True
+    if isinstance(rule, Scope):  # a token's route: no page for a person
+        return False
     return bool(rule) and user.is_authenticated and user.role in rule
 
 
@@ -314,7 +377,7 @@ login_manager.user_loader(load_user)
 @login_manager.unauthorized_handler
 def _unauthorized():
     if request.path.startswith("/api/"):
-        return jsonify(error="unauthorized", message=str(LOGIN_MESSAGE)), 401
+        abort(401)  # the API's JSON error (credit/web/errors.py)
     flash(LOGIN_MESSAGE, "info")
     # Only a page can be gone back to after login: a form's POST target cannot be opened by GET.
     back = request.full_path.rstrip("?") if request.method == "GET" else url_for("web.home")

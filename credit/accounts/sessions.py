@@ -33,8 +33,8 @@ class SessionLimits:
     absolute: dt.timedelta
 
 
-def _digest(token: str) -> str:
-    # Only the hash is stored: a copy of the table opens no session.
+def token_digest(token: str) -> str:
+    # Only the hash is stored: a copy of the table opens no session (the API tokens use it too).
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -45,13 +45,13 @@ def _aware(value: dt.datetime) -> dt.datetime:
 def start_session(session: Session, user: User, now: dt.datetime) -> str:
     """A new session of ``user``; returns its token (for the cookie, never stored)."""
     token = secrets.token_urlsafe(32)
-    session.add(UserSession(user_id=user.id, token_hash=_digest(token), created_at=now, last_seen_at=now))
+    session.add(UserSession(user_id=user.id, token_hash=token_digest(token), created_at=now, last_seen_at=now))
     return token
 
 
 def resume_session(session: Session, token: str, now: dt.datetime, limits: SessionLimits) -> User | None:
     """The user of a session still in force (and note that it was used), else None."""
-    row = session.exec(select(UserSession).where(UserSession.token_hash == _digest(token))).first()
+    row = session.exec(select(UserSession).where(UserSession.token_hash == token_digest(token))).first()
     if row is None or row.ended_at is not None:
         return None
     last_seen = _aware(row.last_seen_at)
@@ -69,7 +69,7 @@ def resume_session(session: Session, token: str, now: dt.datetime, limits: Sessi
 def end_session(session: Session, token: str, user: User, now: dt.datetime) -> None:
     """Logout: this session ends on the server, whatever copy of its cookie exists."""
     table = UserSession.__table__
-    session.execute(sa.update(table).where(table.c.token_hash == _digest(token), table.c.ended_at.is_(None))
+    session.execute(sa.update(table).where(table.c.token_hash == token_digest(token), table.c.ended_at.is_(None))
                     .values(ended_at=now, end_reason="logout"))
     record_event(session, actor=user.username, action="auth.logout", object_type="user", object_id=user.id,
                  data={}, now=now)

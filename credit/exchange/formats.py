@@ -124,28 +124,33 @@ def _no_constant(name: str):
 
 def _read_jsonl(path: Path) -> Iterator[SourceRow]:
     with path.open("rb") as file:
-        for line, text in _lines(file):
-            if text is None:
-                yield SourceRow(line, {"raw": ""}, _too_long(line))
-                continue
-            text = text.rstrip("\r\n")
-            if not text.strip():
-                continue
-            try:
-                data = json.loads(text, parse_constant=_no_constant)
-            except ValueError as exc:
-                yield SourceRow(line, {"raw": text}, InvalidInput(
-                    f"不是有效的 JSON：{exc.args[0]}", f"malformed JSON: {exc.args[0]}", "(row)"))
-                continue
-            except RecursionError:
-                yield SourceRow(line, {"raw": text[:200]}, InvalidInput(
-                    "JSON 嵌套层数过多", "the JSON is nested too deeply", "(row)"))
-                continue
-            if not isinstance(data, dict):
-                yield SourceRow(line, {"raw": text}, InvalidInput(
-                    "每行须是一个 JSON 对象", "each line must be a JSON object", "(row)"))
-                continue
-            yield SourceRow(line, data)
+        yield from read_jsonl(file)
+
+
+def read_jsonl(file: IO[bytes]) -> Iterator[SourceRow]:
+    """The rows of JSON Lines read from a binary stream (a file, or a request's body)."""
+    for line, text in _lines(file):
+        if text is None:
+            yield SourceRow(line, {"raw": ""}, _too_long(line))
+            continue
+        text = text.rstrip("\r\n")
+        if not text.strip():
+            continue
+        try:
+            data = json.loads(text, parse_constant=_no_constant)
+        except ValueError as exc:
+            yield SourceRow(line, {"raw": text}, InvalidInput(
+                f"不是有效的 JSON：{exc.args[0]}", f"malformed JSON: {exc.args[0]}", "(row)"))
+            continue
+        except RecursionError:
+            yield SourceRow(line, {"raw": text[:200]}, InvalidInput(
+                "JSON 嵌套层数过多", "the JSON is nested too deeply", "(row)"))
+            continue
+        if not isinstance(data, dict):
+            yield SourceRow(line, {"raw": text}, InvalidInput(
+                "每行须是一个 JSON 对象", "each line must be a JSON object", "(row)"))
+            continue
+        yield SourceRow(line, data)
 
 
 def _tabular(header: list, values: Iterable, line: int) -> SourceRow | None:

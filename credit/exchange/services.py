@@ -577,10 +577,32 @@ def _reassess_imported(session: Session, job: ImportJob, subject_ids: set[int]) 
 # Export and assessments
 
 
+# An export streams whole (the command line) or a page at a time (the API's cursor): each kind
+# yields (key, row) in a fixed order, and a page starts after the key its previous page ended on.
+Key = tuple  # JSON values (text, numbers), so a cursor can carry it
+
+
+def keyset_page(query, order: tuple, after: Key | None, limit: int | None):
+    """``query`` in the export's ``order`` (columns), from after the key ``after``, at most ``limit`` rows."""
+    if after is not None:
+        query = query.where(sa.tuple_(*order) > tuple(after))
+    if limit is not None:
+        query = query.limit(limit)
+    return query.order_by(*order).execution_options(yield_per=BATCH_SIZE)
+
+
+def _rows(items: Iterator[tuple[Key, dict]]) -> Iterator[dict]:
+    return (row for _key, row in items)
+
+
+def subject_items(session: Session, after: Key | None = None, limit: int | None = None) -> Iterator[tuple[Key, dict]]:
+    """Subjects by USCC: (key, row)."""
+    for subject in session.exec(keyset_page(select(Subject), (Subject.uscc,), after, limit)):
+        yield (subject.uscc,), {column: getattr(subject, column) for column in SUBJECT_COLUMNS}
+
+
 def subject_rows(session: Session) -> Iterator[dict]:
-    query = select(Subject).order_by(Subject.uscc).execution_options(yield_per=BATCH_SIZE)
-    for subject in session.exec(query):
-        yield {column: getattr(subject, column) for column in SUBJECT_COLUMNS}
+    return _rows(subject_items(session))
 
 
 def record_id(external_id: str | None, internal_id: int) -> str | int:
@@ -588,15 +610,14 @@ def record_id(external_id: str | None, internal_id: int) -> str | int:
     return external_id if external_id is not None else internal_id
 
 
-def record_rows(session: Session) -> Iterator[dict]:
-    query = (
-        select(Record, Subject.uscc).join(Subject, Subject.id == Record.subject_id)
-        .where(Record.status.in_(EXPORTED_STATUS))
-        .order_by(Subject.uscc, Record.decision_date, Record.id)
-        .execution_options(yield_per=BATCH_SIZE)
-    )
-    for record, uscc in session.exec(query):
-        yield {
+def record_items(session: Session, after: Key | None = None, limit: int | None = None) -> Iterator[tuple[Key, dict]]:
+    """Shared records by USCC, decision date and id: (key, row)."""
+    if after is not None:  # the key as a cursor carries it: the date as text
+        after = (after[0], dt.date.fromisoformat(after[1]), after[2])
+    query = (select(Record, Subject.uscc).join(Subject, Subject.id == Record.subject_id)
+             .where(Record.status.in_(EXPORTED_STATUS)))
+    for record, uscc in session.exec(keyset_page(query, (Subject.uscc, Record.decision_date, Record.id), after, limit)):
+        yield (uscc, record.decision_date.isoformat(), record.id), {
             "id": str(record_id(record.external_id, record.id)), "uscc": uscc, "type": record.rule_code,
             "category": record.category, "decision_date": record.decision_date.isoformat(),
             "document_no": record.document_no, "authority": record.authority,
@@ -604,6 +625,10 @@ def record_rows(session: Session) -> Iterator[dict]:
             **({"penalty": {"kind": record.penalty_kind, "amount": _amount(record.penalty_amount)}}
                if record.penalty_kind else {}),
         }
+
+
+def record_rows(session: Session) -> Iterator[dict]:
+    return _rows(record_items(session))
 
 
 def _amount(value: Decimal | None) -> int | float | None:
@@ -647,14 +672,15 @@ class AssessmentResult:
 
 
 def assessment_results(
-    session: Session, as_of: dt.date, subject_ids: list[int] | None = None,
+    session: Session, as_of: dt.date, subject_ids: list[int] | None = None, after: Key | None = None,
+    limit: int | None = None,
 ) -> Iterator[AssessmentResult]:
-    """The assessments in force on ``as_of``, by USCC, with contributions."""
+    """The assessments in force on ``as_of``, by USCC (from after the key ``after``), with contributions."""
     a = Assessment
     query = select(a, Subject).join(Subject, Subject.id == a.subject_id).where(in_force(as_of))
     if subject_ids is not None:
         query = query.where(a.subject_id.in_(subject_ids))
-    result = session.execute(query.order_by(Subject.uscc).execution_options(yield_per=BATCH_SIZE))
+    result = session.execute(keyset_page(query, (Subject.uscc,), after, limit))
     for part in result.partitions():
         explained = _contributions(session, [assessment for assessment, _subject in part])
         for assessment, subject in part:
@@ -671,5 +697,12 @@ def _contributions(session: Session, assessments: list[Assessment]) -> dict[int,
     }
 
 
+def assessment_items(session: Session, as_of: dt.date, after: Key | None = None,
+                     limit: int | None = None) -> Iterator[tuple[Key, dict]]:
+    """The assessments in force on ``as_of`` by USCC: (key, row)."""
+    for result in assessment_results(session, as_of, after=after, limit=limit):
+        yield (result.subject.uscc,), result.as_row()
+
+
 def assessment_rows(session: Session, as_of: dt.date) -> Iterator[dict]:
-    return (result.as_row() for result in assessment_results(session, as_of))
+    return _rows(assessment_items(session, as_of))

@@ -4,7 +4,7 @@ the local procedure. Same rejects, idempotency and reports as the other imports.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from sqlmodel import Session, select
@@ -13,7 +13,7 @@ from credit.audit.actor import Actor
 from credit.audit.services import apply_changes, record_event
 from credit.errors import InvalidInput
 from credit.exchange.formats import SourceRow
-from credit.exchange.services import ImportJob, ImportSummary, _date, _text
+from credit.exchange.services import ImportJob, ImportSummary, Key, _date, keyset_page, _text
 from credit.listing.models import ListEntry
 from credit.listing.procedure import next_entry_id
 from credit.listing.terms import Terms
@@ -122,3 +122,16 @@ def add_entry(session: Session, terms: Terms, data: dict, actor: Actor, now: dt.
                  data={"subject_id": entry.subject_id, "external_id": item.external_id, "source": "elsewhere",
                        "authority": entry.authority}, now=now)
     return entry
+
+
+def entry_items(session: Session, after: Key | None = None, limit: int | None = None) -> Iterator[tuple[Key, dict]]:
+    """Every entry, listed or removed, in the exchange shape by its stable id: (key, row). An entry
+    decided elsewhere goes out under its sender's id, a local one under its SD-... id."""
+    query = select(ListEntry, Subject.uscc).join(Subject, Subject.id == ListEntry.subject_id)
+    for entry, uscc in session.exec(keyset_page(query, (ListEntry.id,), after, limit)):
+        yield (entry.id,), {
+            "id": entry.external_id or entry.id, "uscc": uscc, "reason": entry.reason,
+            "legal_basis": entry.legal_basis, "authority": entry.authority, "decision_no": entry.decision_no,
+            "listed_on": entry.listed_on.isoformat(), "planned_removal_on": entry.planned_removal_on.isoformat(),
+            "removed_on": entry.removed_on.isoformat() if entry.removed_on else None,
+        }

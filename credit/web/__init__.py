@@ -44,8 +44,9 @@ def _blueprints() -> list:
     from credit.activation.views import bp as activation_bp
     from credit.users.views import bp as users_bp
     from credit.query.views import bp as query_bp
+    from credit.api.views import BLUEPRINTS as api_blueprints
 
-    return [web_bp, auth_bp, audit_bp, subjects_bp, records_bp, notices_bp, verify_bp, jobs_bp, applications_bp,
+    return [*api_blueprints, web_bp, auth_bp, audit_bp, subjects_bp, records_bp, notices_bp, verify_bp, jobs_bp, applications_bp,
             portal_bp, activation_bp, users_bp, query_bp, inspection_bp, listing_bp, cases_bp]
 
 
@@ -100,3 +101,8 @@ def init_web(app: Flask) -> None:
     app.jinja_env.globals.update(nav_items=nav_items, SHORTCUTS=SHORTCUTS, ROLE_LABELS=ROLE_LABELS)
     for blueprint in _blueprints():
         app.register_blueprint(blueprint)
+    from credit.api.views import APIS
+
+    for api in APIS:  # their routes go into the OpenAPI document too
+        app.register_api(api)
+        csrf.exempt(api)  # no cookie opens them: a token in a header, or nothing

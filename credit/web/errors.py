@@ -1,20 +1,26 @@
 """Error pages: a short explanation in the page's language, the status code, never a traceback.
 
-Under /api the same errors are JSON. A DomainError raised by a service in a view shows its own
-message with its own status; a missing or tampered CSRF token is a 400 that says so.
+Under /api the same errors are JSON, made here alone (``api_error``): ``{"code", "message_zh",
+"message_en", "details"}`` with the status, for every HTTP error, a DomainError, a request the
+API's pydantic models refuse (422) and a rate limit (429). A DomainError raised by a service in a
+view shows its own message with its own status; a missing or tampered CSRF token is a 400 that says so.
 """
 from __future__ import annotations
 
+import json
+
 import sqlalchemy as sa
-from flask import Flask, current_app, jsonify, render_template, request, url_for
+from flask import Flask, Response, current_app, jsonify, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from credit.context import db
 from credit.db import import_models, unique_clash
-from credit.errors import Conflict, DomainError
+from credit.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotFound
+from credit.i18n import both
 from credit.web.i18n import domain_message
 
 MESSAGES = {
@@ -39,18 +45,62 @@ CSRF_MESSAGE = _l("The form has expired or did not come from this system (missin
                   "Please reload the page and submit it again.")
 
 
+API_PREFIX = "/api/"
+# The API's own words for each status (a page's words speak of pages and buttons), and its codes.
+API_MESSAGES = {
+    400: ("bad_request", _l("The request could not be understood.")),
+    401: ("unauthorized", _l("A valid API token is required (Authorization: Bearer <token>): it is missing, "
+                             "unknown, expired or revoked.")),
+    403: ("forbidden", _l("The API token does not hold the scope this needs.")),
+    404: ("not_found", _l("Nothing exists at this address.")),
+    405: ("method_not_allowed", _l("This address does not take this method.")),
+    409: ("conflict", MESSAGES[409][1]),
+    413: ("too_large", MESSAGES[413][1]),
+    415: ("unsupported_media_type", _l("Send JSON (application/json) or JSON Lines (application/x-ndjson).")),
+    422: ("validation_error", _l("The request does not match the API document.")),
+    429: ("too_many_requests", _l("Too many requests.")),
+    500: ("server_error", MESSAGES[500][1]),
+}
+# A DomainError's code under /api, by its class (the most specific first).
+DOMAIN_CODES = ((NotFound, "not_found"), (Conflict, "conflict"), (NotAllowed, "forbidden"), (InvalidInput, "invalid_input"))
+
+
+def is_api_request() -> bool:
+    return request.path.startswith(API_PREFIX)
+
+
+def api_error(status: int, message=None, details=None, code: str | None = None, headers: dict | None = None) -> Response:
+    """The JSON error of /api. ``message``: a (lazy) label, or (Chinese, English); by default the status's."""
+    default_code, default_message = API_MESSAGES.get(status, API_MESSAGES[500 if status >= 500 else 400])
+    message = message if message is not None else default_message
+    zh, en = message if isinstance(message, tuple) else both(message)
+    response = jsonify(code=code or default_code, message_zh=zh, message_en=en, details=details)
+    response.status_code = status
+    response.headers.update(headers or {})
+    if status == 401:
+        response.headers.setdefault("WWW-Authenticate", 'Bearer realm="api"')
+    return response
+
+
+def validation_error(err: ValidationError) -> Response:
+    """A request the API's models refuse (flask-openapi3's callback): 422 with pydantic's errors, without
+    the values sent (a whole body could come back)."""
+    return api_error(422, details=json.loads(err.json(include_url=False, include_input=False)))
+
+
 def object_url(existing: tuple[str, int] | None) -> str | None:
     """The page of a stored object (object type, id), if it has one."""
     page = OBJECT_PAGES.get(existing[0]) if existing else None
     return url_for(page[0], **{page[1]: existing[1]}) if page else None
 
 
-def render_error(status: int, detail: str | None = None, link: str | None = None):
+def render_error(status: int, detail=None, link: str | None = None, headers: dict | None = None):
+    """The error page (JSON under /api); ``detail``, a (lazy) message, replaces the status's own."""
+    if is_api_request():
+        return api_error(status, detail, {"existing": link} if link else None, headers=headers)
     title, message = MESSAGES.get(status, MESSAGES[500 if status >= 500 else 400])
-    if request.path.startswith("/api/"):
-        return jsonify(error=str(title), message=detail or str(message), existing=link), status
     return render_template("errors/error.html", status=status, title=title, message=detail or message,
-                           link=link), status
+                           link=link), status, headers or {}
 
 
 def _rollback() -> None:
@@ -59,17 +109,22 @@ def _rollback() -> None:
 
 
 def _http_error(err: HTTPException):
-    return render_error(err.code or 500)
+    allowed = getattr(err, "valid_methods", None)  # a 405 says which methods the address takes
+    return render_error(err.code or 500, headers={"Allow": ", ".join(allowed)} if allowed else None)
 
 
 def _csrf_error(err: CSRFError):
-    return render_error(400, str(CSRF_MESSAGE))
+    return render_error(400, CSRF_MESSAGE)
 
 
 def _domain_error(err: DomainError):
     _rollback()
-    return render_error(err.status, domain_message(err),
-                        object_url(err.existing) if isinstance(err, Conflict) else None)
+    link = object_url(err.existing) if isinstance(err, Conflict) else None
+    if is_api_request():
+        code = next((code for kind, code in DOMAIN_CODES if isinstance(err, kind)), "invalid_input")
+        details = {key: value for key, value in (("field", err.field), ("existing", link)) if value}
+        return api_error(err.status, (err.zh, err.en), details or None, code)
+    return render_error(err.status, domain_message(err), link)
 
 
 def _integrity_error(err: IntegrityError):
@@ -81,8 +136,8 @@ def _integrity_error(err: IntegrityError):
     for values in clash[1] if table is not None and "id" in table.c else []:
         existing = db().execute(sa.select(table.c.id).filter_by(**values).limit(1)).scalar()
         if existing is not None:
-            return render_error(409, str(DUPLICATE_MESSAGE), object_url((table.name, existing)))
-    return render_error(409, str(DUPLICATE_MESSAGE))
+            return render_error(409, DUPLICATE_MESSAGE, object_url((table.name, existing)))
+    return render_error(409, DUPLICATE_MESSAGE)
 
 
 def _server_error(err: InternalServerError):
@@ -95,5 +150,4 @@ def init_errors(app: Flask) -> None:
     app.register_error_handler(DomainError, _domain_error)
     app.register_error_handler(IntegrityError, _integrity_error)
     app.register_error_handler(InternalServerError, _server_error)
-    for status in (400, 401, 403, 404, 405, 413):
-        app.register_error_handler(status, _http_error)
+    app.register_error_handler(HTTPException, _http_error)

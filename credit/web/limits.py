@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import time
 
-from flask import Flask, current_app, render_template, request
+from flask import Flask, current_app, render_template
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_limiter import Limiter
 from flask_limiter.errors import RateLimitExceeded
 from flask_limiter.util import get_remote_address
+
+from credit.web.errors import api_error, is_api_request
 
 # Retry-After is set by the 429 page itself, from the same figure it shows.
 limiter = Limiter(get_remote_address, storage_uri="memory://")
@@ -31,11 +34,9 @@ def wait_seconds() -> int:
 
 def _too_many(err: RateLimitExceeded):
     wait = wait_seconds()
-    message = _("Too many queries from your address. Please wait %(seconds)d seconds and try again.", seconds=wait)
-    if request.path.startswith("/api/"):
-        from flask import jsonify
-
-        return jsonify(error="too_many_requests", message=message, retry_after=wait), 429
+    message = _l("Too many queries from your address. Please wait %(seconds)d seconds and try again.", seconds=wait)
+    if is_api_request():
+        return api_error(429, message, {"retry_after": wait}, headers={"Retry-After": str(wait)})
     response = render_template("errors/error.html", status=429, title=_("Too many requests"), message=message)
     return response, 429, {"Retry-After": str(wait)}
 

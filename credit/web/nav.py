@@ -24,6 +24,7 @@ NAV = [
     ("cases.index", _l("Blue Sky cases")),
     ("audit.events", _l("Audit log")),
     ("users.index", _l("Users")),
+    ("tokens.index", _l("API tokens")),
     ("scheduler.index", _l("Scheduled jobs")),
     ("inspection.index", _l("Inspection plans")),
     ("verify.lookup", _l("Verify a notice")),

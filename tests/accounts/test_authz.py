@@ -58,7 +58,8 @@ def test_a_view_without_a_rule_is_closed(extra_app):
 
 def test_api_answers_401_json_instead_of_a_login_redirect(extra_app):
     response = extra_app.test_client().get("/api/v1/ping")
-    assert response.status_code == 401 and response.json["error"] == "unauthorized"
+    assert response.status_code == 401 and response.json["code"] == "unauthorized"
+    assert {"message_zh", "message_en", "details"} <= set(response.json)
 
 
 # -- can: objects ----------------------------------------------------------------------------------

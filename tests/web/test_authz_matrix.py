@@ -1,7 +1,8 @@
 """The authorisation matrix: every route of the app, requested as every role and as anonymous.
 
 EXPECTED is the one table of who may open what. A new route fails this suite until it has a line
-here; a line is ``endpoint: PUBLIC`` or ``endpoint: {roles}``. Path arguments take their value
+here; a line is ``endpoint: PUBLIC``, ``endpoint: {roles}`` or, for the API's department
+integrations, ``endpoint: Scope(...)`` (an API token with that scope; no login opens it). Path arguments take their value
 from URL_VALUES, else an ``int`` is the id of a seeded subject (bound to the firm user) and any
 other argument is "x". The test asks the server, so it checks the decorators, not a list of them:
 - GET (and POST with a valid CSRF token and an empty form): anonymous is sent to the login page
@@ -9,6 +10,10 @@ other argument is "x". The test asks the server, so it checks the decorators, no
   as for another subject's object), an allowed role gets neither (a 404 for an
   unknown id or a 400 for an empty form is fine: the role passed) and never a 5xx;
 - POST without a CSRF token is 400 for everybody.
+
+Token routes are asked by every role and anonymous without a token (401, CSRF or not), then with
+tokens: the scope (allowed), every other scope (403), the scope but revoked or expired, and a token
+nobody issued (401).
 
 OBJECT_ROUTES adds the object rules: a firm user bound to one subject asks for another subject's
 page, record, evidence file, notice, application and attached file (and to object to another
@@ -26,7 +31,8 @@ from sqlmodel import select
 from werkzeug.datastructures import FileStorage
 from werkzeug.routing import IntegerConverter
 
-from credit.accounts.authz import PUBLIC, access_rule, is_static_endpoint
+from credit.accounts.authz import API_SCOPES, PUBLIC, Scope, access_rule, is_static_endpoint
+from credit.api.services import create_token, revoke_token
 from credit.applications.models import Attachment
 from credit.applications.services import Uploads, object_to_record
 from credit.audit.actor import Actor
@@ -131,6 +137,24 @@ EXPECTED: dict[str, str | frozenset[str]] = {
     "cases.attach": frozenset({"inspector"}),
     "cases.extend": frozenset({"reviewer"}),
     "cases.step": frozenset({"inspector", "reviewer"}),
+    # the JSON API: public routes, its document, the department integrations' token routes (a scope
+    # each), and the admin's tokens page
+    "api_public.public_subjects": PUBLIC,
+    "api_public.public_subject": PUBLIC,
+    "api_public.public_list_versions": PUBLIC,
+    "api_public.public_list_entries": PUBLIC,
+    "api_public.public_document": PUBLIC,
+    "api_docs.document": PUBLIC,
+    "api_docs.browse": PUBLIC,
+    "api.export_subjects": Scope("subjects:read"),
+    "api.import_subjects": Scope("subjects:write"),
+    "api.export_records": Scope("records:read"),
+    "api.import_records": Scope("records:write"),
+    "api.export_list_entries": Scope("list:read"),
+    "api.import_list_entries": Scope("list:write"),
+    "api.export_assessments": Scope("assessments:read"),
+    "tokens.index": frozenset({"admin"}),
+    "tokens.revoke": frozenset({"admin"}),
 }
 
 URL_VALUES = {
@@ -227,6 +251,14 @@ def test_route_as_every_role(app, seeded, endpoint):
     subject, users = seeded
     url = _url(app, endpoint, subject.id)
     methods = ROUTES[endpoint]
+    if isinstance(EXPECTED[endpoint], Scope):  # a token's route: no login opens it, no CSRF token is asked
+        for who in WHO:
+            for method in methods:
+                client = _client_as(app, who, users)
+                for data in ({}, {"csrf_token": csrf_token(client)}) if method == "POST" else (None,):
+                    response = client.open(url, method=method, data=data)
+                    assert response.status_code == 401, f"{method} {url} as {who} without a token: {response.status_code}"
+        return
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     named_object = any(isinstance(rule._converters[name], IntegerConverter) for name in rule.arguments)
     for who in WHO:
@@ -239,6 +271,44 @@ def test_route_as_every_role(app, seeded, endpoint):
             client = _client_as(app, who, users)
             _check(client.post(url, data={"csrf_token": csrf_token(client)}), who, EXPECTED[endpoint], url, "POST",
                    named_object)
+
+
+# -- API tokens -------------------------------------------------------------------------------------
+
+TOKEN_ROUTES = sorted(endpoint for endpoint, rule in EXPECTED.items() if isinstance(rule, Scope))
+
+
+@pytest.mark.parametrize("endpoint", TOKEN_ROUTES)
+def test_token_route_with_every_kind_of_token(app, session, clock, seeded, endpoint):
+    subject, _users = seeded
+    scope = EXPECTED[endpoint].name
+    admin = Actor(None, "test-admin")
+
+    def token(scopes, days=30, revoked=False) -> str:
+        issued = create_token(session, "测试部门", scopes, days, admin, clock.now())
+        if revoked:
+            revoke_token(session, issued.token.id, admin, clock.now())
+        session.commit()
+        return issued.secret
+
+    tokens = {"right scope": token([scope]), "every other scope": token(set(API_SCOPES) - {scope}),
+              "revoked": token([scope], revoked=True), "unknown": "hnc_" + "x" * 43}
+    expired = token([scope], days=1)
+    clock.advance(days=1)  # the day it was valid for has passed
+    tokens["expired"] = expired
+    expected = {"right scope": None, "every other scope": 403, "revoked": 401, "unknown": 401, "expired": 401}
+    url = _url(app, endpoint, subject.id)
+    for method in ROUTES[endpoint]:
+        for kind, secret in tokens.items():
+            response = app.test_client().open(url, method=method, json=[] if method == "POST" else None,
+                                              headers={"Authorization": f"Bearer {secret}"})
+            label = f"{method} {url} with a token ({kind}): {response.status_code} {response.get_data(as_text=True)[:200]}"
+            assert response.status_code < 500, label
+            if expected[kind] is None:
+                assert response.status_code not in (401, 403), label
+            else:
+                assert response.status_code == expected[kind], label
+                assert set(response.get_json()) == {"code", "message_zh", "message_en", "details"}, label
 
 
 # -- object rules ----------------------------------------------------------------------------------
