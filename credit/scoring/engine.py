@@ -407,17 +407,19 @@ def recompute(
     as_of: dt.date,
     now: dt.datetime,
     subject_ids: Iterable[int] | None = None,
-) -> int:
+) -> tuple[int, int]:
     """Store the results of ``as_of`` (with their explanations) by change, for all or some subjects.
 
     Without ``subject_ids`` every subject is recomputed (a full run, ``credit assess --full``,
-    for a new catalog version). A rerun writes nothing. Returns the number of subjects assessed.
+    for a new catalog version). A rerun writes nothing. Returns the number of subjects assessed
+    and of rows written.
     """
     version = catalog.in_force(as_of)
     register_version(session, version, now)
     if subject_ids is None:
-        return _recompute_all(session, version, as_of, now).subjects
-    return _recompute_some(session, version, as_of, now, subject_ids)[0]
+        run = _recompute_all(session, version, as_of, now)
+        return run.subjects, run.written
+    return _recompute_some(session, version, as_of, now, subject_ids)
 
 
 def _latest_run(session: Session, as_of: dt.date) -> AssessmentRun | None:

@@ -39,9 +39,10 @@ def reassess(
     only the subjects whose counted records can have changed since the last run, or everyone when
     another catalog version comes into force.
 
-    ``reason`` says what prompted it (``"record 12 confirmed"``, ``"nightly"``); it is written
-    with the date and the subjects as one ``assessment.reassess`` audit event in the caller's
-    transaction. Raises NoCatalogInForce for a date before the first catalog version.
+    ``reason`` says what prompted it (``"record 12 confirmed"``, ``"nightly"``); when any result
+    changed it is written with the date, the subjects and the rows written as one
+    ``assessment.reassess`` audit event in the caller's transaction. Raises NoCatalogInForce for
+    a date before the first catalog version.
     """
     if subject_ids is not None and not subject_ids:
         return 0
@@ -49,11 +50,13 @@ def reassess(
     as_of = clock.today() if as_of is None else as_of
     ids = None if subject_ids is None else sorted(set(subject_ids))
     if ids is None and only_changed:
-        count = recompute_changed(session, catalog, as_of, now).subjects
+        run = recompute_changed(session, catalog, as_of, now)
+        count, written = run.subjects, run.written
     else:
-        count = recompute(session, catalog, as_of, now, ids)
-    # After the long statement: on PostgreSQL the audit event takes the chain's lock until commit.
-    record_event(session, actor=SCORING.name, action="assessment.reassess", object_type="assessment",
-                 object_id=as_of.isoformat(), data={"reason": reason, "as_of": as_of, "subjects": count,
-                                                    "subject_ids": ids}, now=now)
+        count, written = recompute(session, catalog, as_of, now, ids)
+    if written:  # a result that did not change is no event (a report asked twice adds nothing to the chain)
+        # After the long statement: on PostgreSQL the audit event takes the chain's lock until commit.
+        record_event(session, actor=SCORING.name, action="assessment.reassess", object_type="assessment",
+                     object_id=as_of.isoformat(), data={"reason": reason, "as_of": as_of, "subjects": count,
+                                                        "written": written, "subject_ids": ids}, now=now)
     return count

@@ -54,8 +54,8 @@ def test_recompute_of_the_same_date_writes_nothing_new(session, make_subject, ma
     catalog = Catalog.load(PROJECT_ROOT / "rules")
     subject = make_subject("firm")
     make_record(subject, "FM-INFRINGE", dt.date(2025, 3, 1))
-    for _ in range(2):
-        assert recompute(session, catalog, dt.date(2026, 11, 26), clock.now()) == 1
+    # (subjects assessed, rows written): the second run assesses the subject and writes nothing.
+    assert [recompute(session, catalog, dt.date(2026, 11, 26), clock.now()) for _ in range(2)] == [(1, 1), (1, 0)]
     session.commit()
     assert len(session.exec(select(Assessment)).all()) == 1
 

@@ -91,6 +91,13 @@ def test_only_the_subjects_named_as_of_the_date_named_and_none_for_an_empty_list
     assert other.id not in {subject_id for subject_id, _day in committed_assessments(ctx)}
 
 
+def test_a_reassessment_that_changes_no_result_is_no_audit_event(session, ctx, clock, penalised):
+    for reason in ("credit report", "credit report"):  # a report asked twice
+        assert reassess(session, clock, catalog=ctx.catalog, subject_ids=[penalised.id], reason=reason) == 1
+        session.commit()
+    assert committed_reassessments(ctx) == [("credit report", "2026-11-26", [penalised.id], 1)]
+
+
 # -- every path goes through it -------------------------------------------------------------------
 
 
