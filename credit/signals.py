@@ -80,6 +80,13 @@ announcement of a proposed listing, with its facts, basis and the right to be he
 open its own procedure linked to the case (``case_id=sender.id``).
 """)
 
+case_statement = _signals.signal("case-statement", doc="""
+Sent by a Blue Sky case when the party's statement, defence or hearing request after the prior
+notice is recorded, with the case as sender and ``session``, ``now``, ``actor`` and ``text``
+(what the party said). A receiver records it on its own procedure opened at the prior notice
+(the list package: the statement on the proposed listing, which the same notice announced).
+""")
+
 case_decided = _signals.signal("case-decided", doc="""
 Sent by a Blue Sky case when its decision is made, with the case as sender and ``session``,
 ``now``, ``actor`` (the deciding officer) and ``records``: the draft records the decision

@@ -42,7 +42,7 @@ from credit.records.services import RecordInput, record_violation
 from credit.records.storage import Upload, display_name, checked_upload
 from credit.scoring.models import Assessment
 from credit.scoring.queries import in_force
-from credit.signals import ProposedPenalty, case_decided, case_prior_notice
+from credit.signals import ProposedPenalty, case_decided, case_prior_notice, case_statement
 from credit.subjects.models import DISTRICTS, Subject
 from credit.subjects.services import find_by_uscc
 
@@ -314,6 +314,8 @@ def advance(session: Session, env: ServiceEnv, case: Case, to: str, step: StepIn
     _event(session, case, actor, now, "step", frm, to, reason)
     if after:
         after(actor, now, reason)
+    if to == "hearing":  # what the party said answers the whole prior notice, a proposed listing too
+        case_statement.send(case, session=session, now=now, actor=actor, text=reason)
     return case
 
 

@@ -9,7 +9,7 @@ import datetime as dt
 
 from flask_babel import lazy_gettext as _l
 
-from credit.signals import case_decided, case_prior_notice, demo_loaded, nightly_sweep, weekly_publication
+from credit.signals import case_decided, case_prior_notice, case_statement, demo_loaded, nightly_sweep, weekly_publication
 
 
 @nightly_sweep.connect
@@ -43,6 +43,13 @@ def _announce_listing(case, session, now: dt.datetime, actor, proposals):
     from credit.listing.terms import current_terms
 
     return announce_for_case(session, current_terms(), case.id, proposals, actor, now)
+
+
+@case_statement.connect
+def _hear_listing(case, session, now: dt.datetime, actor, text):
+    from credit.listing.procedure import hear_for_case
+
+    return hear_for_case(session, case.id, text, actor, now)
 
 
 @case_decided.connect

@@ -276,6 +276,18 @@ def announce_for_case(session: Session, terms: Terms, case_id: int, proposals, a
     return paragraphs
 
 
+def hear_for_case(session: Session, case_id: int, text: str, actor: Actor, now: dt.datetime) -> int:
+    """The party's statement in the case, recorded on each of its listing procedures still in the
+    statement window (after the window a procedure keeps "no statement"). Returns how many."""
+    today = to_local(now).date()
+    procedures = session.exec(select(ListingProcedure).where(
+        ListingProcedure.case_id == case_id, ListingProcedure.status == "notified",
+        ListingProcedure.statement_due >= today)).all()
+    for procedure in procedures:
+        record_statement(session, procedure, "statement", today, text, actor, now)
+    return len(procedures)
+
+
 def decide_for_case(session: Session, terms: Terms, case_id: int, records, actor: Actor,
                     now: dt.datetime) -> tuple[int, int]:
     """At the case's decision: link each open procedure to its penalty record and make the listing

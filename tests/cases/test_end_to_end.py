@@ -78,11 +78,15 @@ def test_a_decided_case_lowers_the_grade_after_review_and_its_listing_is_publish
     assert (procedure.subject_id, procedure.status, procedure.served_on) == (subject.id, "notified",
                                                                             dt.date(2026, 11, 2))
     assert "严重失信主体名单" in case.listing_proposal
-    # The upper level consents within the list procedure while the party is heard in the case.
+    # The party is heard in the case: what it said answers the proposed listing too.
+    step(case, "hearing", "inspector", now=local(2026, 11, 5), reason="当事人申辩称已停止代理非正常申请。")
+    session.refresh(procedure)
+    assert (procedure.status, procedure.statement_kind, procedure.statement_on, procedure.statement_text) == (
+        "heard", "statement", dt.date(2026, 11, 5), "当事人申辩称已停止代理非正常申请。")
+    # The upper level consents within the list procedure.
     list_steps.record_consent(session, procedure, dt.date(2026, 11, 6), "皖市监函〔2026〕9号", reviewer,
                               local(2026, 11, 6))
     session.commit()
-    step(case, "hearing", "inspector", now=local(2026, 11, 5), reason="当事人申辩称已停止代理非正常申请。")
     step(case, "decided", "reviewer", now=local(2026, 11, 12))
 
     # The decision made both draft records, each linked to its case, and the listing with them.

@@ -14,6 +14,7 @@ from credit.applications.services import Uploads, apply_for_removal, decide
 from credit.audit.actor import Actor
 from credit.audit.models import AuditEvent
 from credit.errors import Conflict, InvalidInput, NotAllowed, NotYet
+from credit.scoring.queries import assessment_in_force
 from credit.listing import publication
 from credit.listing.imports import add_entry
 from credit.listing.models import ListEntry
@@ -127,6 +128,7 @@ def test_a_granted_removal_issues_its_decision_and_leaves_the_next_version(sessi
     _, reviewer, _ = officers
     _, entry = decided()
     publication.publish(session, terms, SWEEP, at(2026, 10, 20), dt.date(2026, 10, 20))
+    assert assessment_in_force(session, entry.subject_id, dt.date(2026, 10, 20)).listed is True
     application = _apply(session, terms, store, entry, dt.date(2027, 11, 1))
     _decide(session, terms, application, True, "罚款已缴清，符合提前移出条件。", reviewer, dt.date(2027, 11, 10))
     session.commit()
@@ -136,11 +138,12 @@ def test_a_granted_removal_issues_its_decision_and_leaves_the_next_version(sessi
         GRANTED, dt.date(2027, 11, 10), "罚款已缴清，符合提前移出条件。")
     notice = session.get(Notice, application.notice_id)
     assert notice.kind == "removal_decision" and notice.event_key == f"list-removal:{entry.id}"
-    reasons = session.exec(select(AuditEvent.data).where(AuditEvent.action == "assessment.reassess")).all()
-    assert any(f"list entry {entry.id} removed" in str(data) for data in reasons)  # reassessed through reassess()
     assert publication.pending_decisions(session)
     version = publication.publish(session, terms, SWEEP, at(2027, 11, 15), dt.date(2027, 11, 15))
     assert version.removed == 1 and version.entry_count == 0
+    # The grade follows the published list: the publication re-grades the subject, unlisted.
+    session.expire_all()
+    assert assessment_in_force(session, entry.subject_id, dt.date(2027, 11, 15)).listed is False
     assert entry.id not in {r["id"] for r in publication.version_rows(terms, version)}
     actions = session.exec(select(AuditEvent.action).where(AuditEvent.object_type.in_(("application", "list_entry")))
                            .order_by(AuditEvent.id)).all()
