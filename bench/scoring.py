@@ -152,10 +152,23 @@ def write_and_load(engine: sa.Engine, catalog: Catalog, folder: Path, subjects: 
 
 
 def catalog_rules(day: dt.date) -> list[dict]:
-    """The rules of the version in force on ``day``, read from the YAML files as they are."""
-    versions = [yaml.safe_load(path.read_text(encoding="utf-8"))
-                for path in sorted((PROJECT_ROOT / "rules" / "catalog").glob("*.yaml"))]
-    return max((v for v in versions if v["effective_from"] <= day), key=lambda v: v["effective_from"])["rules"]
+    """The rules of the version in force on ``day``, read from the YAML files as they are.
+
+    A file ``based_on`` another states only the fields it changes of the rules it names by code
+    (rules/catalog/README.md): its rules are its base's with those fields replaced, and a code
+    the base lacks added.
+    """
+    versions = {v["version"]: v for v in (yaml.safe_load(path.read_text(encoding="utf-8"))
+                                          for path in sorted((PROJECT_ROOT / "rules" / "catalog").glob("*.yaml")))}
+
+    def rules(version: dict) -> dict[str, dict]:
+        whole = dict(rules(versions[version["based_on"]])) if version.get("based_on") else {}
+        for rule in version.get("rules", []):
+            whole[rule["code"]] = {**whole.get(rule["code"], {}), **rule}
+        return whole
+
+    in_force = max((v for v in versions.values() if v["effective_from"] <= day), key=lambda v: v["effective_from"])
+    return list(rules(in_force).values())
 
 
 def load_rules(engine: sa.Engine, day: dt.date) -> None:
