@@ -34,10 +34,10 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
 from credit.audit.actor import Actor
-from credit.audit.services import record_events
+from credit.audit.services import canonical_json_sql, record_events
 from credit.catalog.loader import Catalog, NoCatalogInForce
 from credit.clock import Clock, FixedClock
-from credit.db import bulk_insert, refresh_statistics
+from credit.db import bulk_insert, bulk_settings, refresh_statistics
 from credit.errors import InvalidInput, NotFound
 from credit.exchange.formats import SourceRow
 from credit.i18n import bilingual
@@ -122,12 +122,13 @@ class ImportJob:
             self._versions[decision_date] = self.catalog.versions.index(version)
         return self._versions[decision_date]
 
-    def events(self, session: Session, action: str, object_type: str, rows: Iterable[tuple[Any, dict]]) -> None:
-        """Audit events ``(object id, data)`` of one action, appended a batch per statement."""
+    def events(self, session: Session, action: str, object_type: str, rows: Iterable[tuple[Any, dict | str]]) -> None:
+        """Audit events ``(object id, data)`` of one action, appended a batch per statement. The
+        file is added to the data; data given as canonical JSON text (canonical_json_sql) has it already."""
         batch: list[dict] = []
         for object_id, data in rows:
             batch.append({"actor": self.actor.name, "action": action, "object_type": object_type,
-                          "object_id": object_id, "data": {**data, "source": self.source}})
+                          "object_id": object_id, "data": data if type(data) is str else {**data, "source": self.source}})
             if len(batch) == self.batch_size:
                 record_events(session, batch, now=self.now)
                 batch = []
@@ -148,6 +149,7 @@ class RowKind:
 
 def run_import(session: Session, rows: Iterable[SourceRow], job: ImportJob, kind: RowKind) -> ImportSummary:
     """Import rows of one kind in the caller's transaction (see the module's description)."""
+    bulk_settings(session)
     staged = _staging_table(session, kind.name, (sa.Column("line", sa.Integer, nullable=False), *kind.columns))
     seen: dict[str, int] = {}  # the line of each sender id, to refuse a second row with it
     for batch in _batches(rows, job.batch_size):
@@ -206,15 +208,18 @@ def _text(data: dict, name: str, required: bool = True, column: sa.Column | None
     and NUL characters). A JSON object, array, boolean or an infinite number is refused, not
     stored as Python's text of it."""
     value = data.get(name)
-    for kind, (zh, en) in _JSON_TYPES.items():
-        if isinstance(value, kind):
-            raise InvalidInput(f"字段 {name} 须为文本，不能是{zh}", f"field {name} must be text, not {en}", name)
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise InvalidInput(f"字段 {name} 的数值超出范围", f"field {name} is a number out of range", name)
-        if value.is_integer():  # a spreadsheet's number cell: 340403.0
-            value = int(value)
-    text = "" if value is None else str(value).strip()
+    if type(value) is str:  # nearly every field of every row: the checks below are for the rest
+        text = value.strip()
+    else:
+        for kind, (zh, en) in _JSON_TYPES.items():
+            if isinstance(value, kind):
+                raise InvalidInput(f"字段 {name} 须为文本，不能是{zh}", f"field {name} must be text, not {en}", name)
+        if isinstance(value, float):
+            if not math.isfinite(value):
+                raise InvalidInput(f"字段 {name} 的数值超出范围", f"field {name} is a number out of range", name)
+            if value.is_integer():  # a spreadsheet's number cell: 340403.0
+                value = int(value)
+        text = "" if value is None else str(value).strip()
     if required and not text:
         raise InvalidInput(f"缺少字段 {name}", f"missing field {name}", name)
     if "\x00" in text:
@@ -316,11 +321,11 @@ def _apply_subjects(session: Session, staged: sa.Table, job: ImportJob) -> set[i
 
 def _log_new(session: Session, job: ImportJob, action: str, object_type: str, query: sa.Select,
              data: Callable[[Any], dict]) -> int:
-    """Write the audit events of the rows ``query`` finds (new rows, by id), read and written a batch at a time."""
+    """Write the audit events of the rows ``query`` finds (new rows, their id first), read and written a batch at a time."""
     count = 0
     result = session.execute(query, execution_options={"yield_per": job.batch_size})
     for rows in result.partitions():
-        job.events(session, action, object_type, ((row.id, data(row)) for row in rows))
+        job.events(session, action, object_type, ((row[0], data(row)) for row in rows))
         count += len(rows)
     return count
 
@@ -505,11 +510,14 @@ def _apply_records(session: Session, staged: sa.Table, job: ImportJob) -> set[in
         ["record_id", "at", "from_status", "to_status", "reason"],
         select(record.c.id, now, sa.null(), record.c.status, reason(s.line)).select_from(new)
         .where(record.c.id > before)))
-    job.summary.imported = _log_new(
-        session, job, "record.import", "record",
-        select(record, s.line).select_from(new).where(record.c.id > before).order_by(record.c.id),
-        lambda row: {**{f: getattr(row, f) for f in _RECORD_FIELDS}, "external_id": row.external_id,
-                     "status": row.status, "line": row.line})
+    logged = {**{f: record.c[f] for f in (*_RECORD_FIELDS, "external_id", "status")}, "line": s.line}
+    if session.get_bind().dialect.name == "postgresql":  # each event's data built by the database
+        read, data = [canonical_json_sql({**logged, "source": job.source})], lambda row: row[1]
+    else:
+        read, data = list(logged.values()), lambda row: dict(zip(logged, row[1:]))
+    job.summary.imported = _log_new(session, job, "record.import", "record",
+                                    select(record.c.id, *read).select_from(new).where(record.c.id > before)
+                                    .order_by(record.c.id), data)
     touched = set(session.scalars(select(record.c.subject_id).where(record.c.id > before).distinct()))
 
     updates, updated, revocations = [], [], []
