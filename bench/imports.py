@@ -17,8 +17,6 @@ import datetime as dt
 import json
 import os
 import random
-import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -35,7 +33,7 @@ from credit.migrate import upgrade  # noqa: E402
 from credit.subjects.models import DISTRICTS, SUBJECT_KINDS  # noqa: E402
 from credit.subjects.services import synthetic_uscc  # noqa: E402
 
-from bench.scoring import fresh_database  # noqa: E402
+from bench.scoring import fresh_database, run_credit  # noqa: E402
 
 START = dt.date(2021, 1, 1)
 LAST = dt.date(2026, 11, 1)
@@ -97,15 +95,11 @@ def copy_floor(engine: sa.Engine, records: Path) -> float:
     return elapsed
 
 
-def credit(env: dict, *args: str) -> float:
-    started = time.perf_counter()
-    done = subprocess.run([str(Path(sys.executable).parent / "credit"), *args], env=env,
-                          capture_output=True, text=True)
-    elapsed = time.perf_counter() - started
-    if done.returncode != 0:
-        sys.exit(f"credit {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
-    print(done.stdout.strip(), file=sys.stderr)
-    return elapsed
+def credit(env: dict, *args: str) -> tuple[float, float]:
+    """Seconds and peak memory (MiB) of `credit ARGS`."""
+    elapsed, peak, output = run_credit(env, *args)
+    print(output.strip(), file=sys.stderr)
+    return elapsed, peak
 
 
 def main() -> None:
@@ -129,8 +123,7 @@ def main() -> None:
             conn.execute(sa.text("ANALYZE"))
             conn.commit()
         copy_s = copy_floor(engine, records)
-        import_s = credit(env, "import", "records", str(records))
-    peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        import_s, peak_mib = credit(env, "import", "records", str(records))
     engine.dispose()
 
     print(f"{'measure':<34}{'value':>14}")

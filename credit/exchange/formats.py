@@ -122,6 +122,10 @@ def _no_constant(name: str):
     raise ValueError(f"{name} is not a JSON value")  # Python's json would read NaN and Infinity
 
 
+# One decoder for every line (json.loads with an option builds a new one per call).
+_JSON_LINE = json.JSONDecoder(parse_constant=_no_constant)
+
+
 def _read_jsonl(path: Path) -> Iterator[SourceRow]:
     with path.open("rb") as file:
         yield from read_jsonl(file)
@@ -137,7 +141,7 @@ def read_jsonl(file: IO[bytes]) -> Iterator[SourceRow]:
         if not text.strip():
             continue
         try:
-            data = json.loads(text, parse_constant=_no_constant)
+            data = _JSON_LINE.decode(text)
         except ValueError as exc:
             yield SourceRow(line, {"raw": text}, InvalidInput(
                 f"不是有效的 JSON：{exc.args[0]}", f"malformed JSON: {exc.args[0]}", "(row)"))

@@ -3,6 +3,7 @@ anchor kept outside the system detects even a chain rewritten from the start."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 import sqlalchemy as sa
@@ -10,7 +11,7 @@ from sqlmodel import select
 
 from credit.audit.models import AuditEvent
 from credit.audit.services import (ANCHOR_DIFFERS, ANCHOR_MISSING, CONTENT_CHANGED, LINK_BROKEN, Anchor, ChainBreak,
-                                   chain_head, event_hash, record_event, verify_chain)
+                                   canonical_json, canonical_json_sql, chain_head, event_hash, record_event, record_events, verify_chain)
 from credit.errors import InvalidInput
 
 
@@ -30,6 +31,40 @@ def test_intact_chain_verifies(session, clock):
     _write(session, clock)
     report = verify_chain(session, batch=3)
     assert report.ok and report.checked == 4 and report.breaks == []
+
+
+def test_events_appended_in_bulk_hash_as_single_events_do(session, clock):
+    """record_events puts each hashed body together from parts: the same hash event_hash computes,
+    for any text (quotes, backslashes, control characters, Chinese), ids and actors."""
+    record_event(session, actor="inspector1", action="subject.create", object_type="subject", object_id=1,
+                 data={}, now=clock.now())
+    odd = ['"引号" \\ 反斜杠', "line\nbreak\t\x01", "", "\u2028 末尾 ", "</script>"]
+    record_events(session, [
+        {"actor": actor, "action": action, "object_type": "record", "object_id": object_id,
+         "data": {"text": text, "day": dt.date(2024, 2, 29), "n": i, "nested": {"b": [1, None], "a": text}}}
+        for i, (actor, action, object_id, text) in enumerate([
+            ("import:a.jsonl", "record.import", 7, odd[0]), ("import:a.jsonl", "record.import", "HN-7", odd[1]),
+            ("导入:文件", "record.update", 9, odd[2]), ("import:a.jsonl", "record.import", 10, odd[3]),
+            ("system", "record.revoked", 11, odd[4])])
+    ], now=clock.now() + dt.timedelta(microseconds=5))
+    session.commit()
+    events = session.exec(select(AuditEvent).order_by(AuditEvent.id)).all()
+    assert len(events) == 6 and all(e.data == canonical_json(json.loads(e.data)) for e in events)
+    for before, event in zip(events, events[1:]):
+        assert event.prev_hash == before.hash and event.hash == event_hash(before.hash, event)
+    assert verify_chain(session).ok
+
+
+def test_the_database_builds_an_events_data_as_canonical_json_does(session):
+    """A bulk import has PostgreSQL build its events' data (canonical_json_sql): the same text."""
+    if session.get_bind().dialect.name != "postgresql":
+        pytest.skip("only PostgreSQL builds events' data")
+    day = dt.date(2024, 2, 29)
+    for text in ['"引号" \\ 反斜杠', "line\nbreak\t\x01\x1f\x7f", "", "\u2028 末尾 ", "</script>", "\b\f\r/"]:
+        built = session.scalar(sa.select(canonical_json_sql({
+            "text": sa.cast(sa.literal(text), sa.Text), "day": sa.cast(sa.literal(day), sa.Date),
+            "n": sa.cast(sa.literal(-12), sa.Integer), "source": f'"{text}".jsonl', "line": 7})))
+        assert built == canonical_json({"text": text, "day": day, "n": -12, "source": f'"{text}".jsonl', "line": 7})
 
 
 def test_edited_event_breaks_its_link(session, clock):
