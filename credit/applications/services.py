@@ -41,7 +41,7 @@ from credit.listing.terms import Terms
 from credit.notices.kinds import ObjectionReply, RemovalRefusal, RepairReply
 from credit.notices.layout import chinese_date
 from credit.notices.models import Notice
-from credit.notices.services import NoticeSettings, issue
+from credit.notices.services import issue
 from credit.notices.triggers import subject_info
 from credit.records.models import COUNTING_STATUSES, Record
 from credit.records.services import transition
@@ -232,17 +232,16 @@ def _claim(session: Session, application: Application, grant: bool, reasons: str
 
 
 def decide(session: Session, application: Application, grant: bool, reasons: str, actor: Actor, *,
-           catalog: Catalog, settings: NoticeSettings, now: dt.datetime, terms: Terms | None = None) -> Application:
+           terms: Terms, now: dt.datetime) -> Application:
     """A reviewer's decision with reasons: the record or the list entry moves, the subject is
     reassessed, the applicant gets the reply notice. Exactly one of two simultaneous decisions
-    wins (409 for the other). An application about a list entry needs the list's ``terms``."""
+    wins (409 for the other). ``terms``: the list's (its catalog and notice settings serve a record)."""
     reasons = (reasons or "").strip()
     if not reasons:
         raise InvalidInput("请填写决定理由", "please give the reasons for the decision", "reasons")
     if application.list_entry_id is not None:
-        if terms is None:
-            raise ValueError("an application about a list entry is decided with the list's terms")
         return _decide_entry(session, terms, application, grant, reasons, actor, now)
+    catalog, settings = terms.catalog, terms.notices
     today = to_local(now).date()
     record = session.get(Record, application.record_id)
     effective = today if grant and application.kind == REPAIR else None

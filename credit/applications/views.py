@@ -17,7 +17,6 @@ from credit.context import current, db
 from credit.listing.models import ListEntry
 from credit.listing.services import early_removal_opens_on
 from credit.listing.terms import current_terms
-from credit.notices.services import current_settings
 from credit.records.models import Record
 from credit.records.views import send_stored
 from credit.web.forms import submit
@@ -107,7 +106,7 @@ def decide(application_id: int):
     form, ctx = decide_form(application.kind), current()
     decided, status = submit(form, lambda: decide_application(
         db(), application, form.decision.data == "grant", form.reasons.data, Actor.of(current_user),
-        catalog=ctx.catalog, settings=current_settings(), now=ctx.clock.now(), terms=current_terms()))
+        terms=current_terms(), now=ctx.clock.now()))
     if decided:
         flash(_("Decided; the reply notice was issued."), "success")
         return redirect(url_for("applications.show", application_id=application_id))

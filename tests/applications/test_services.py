@@ -16,8 +16,8 @@ from credit.applications.services import (
 from credit.audit.actor import Actor
 from credit.audit.models import AuditEvent
 from credit.errors import Conflict, InvalidInput, NotAllowed, NotYet
+from credit.listing.terms import current_terms
 from credit.notices.models import Notice
-from credit.notices.services import NoticeSettings
 from credit.scoring.queries import assessment_in_force
 from credit.scoring.services import reassess
 
@@ -33,8 +33,8 @@ def desk(app, ctx, clock):
 
 
 @pytest.fixture
-def settings(app):
-    return NoticeSettings.from_config(app.config)
+def terms(app):
+    return current_terms()
 
 
 @pytest.fixture
@@ -68,10 +68,10 @@ def test_an_objection_puts_the_record_under_objection_and_it_keeps_counting(sess
 
 
 def test_an_upheld_objection_revokes_the_record_and_the_reply_is_a_notice(session, ctx, clock, firm, make_record, desk,
-                                                                          settings):
+                                                                          terms):
     record = make_record(firm, "FM-INFRINGE", dt.date(2026, 10, 1))
     application = object_to_record(session, record, "事实认定有误。", [], FIRM, **desk)
-    decide(session, application, True, "经复核，原处罚决定已被撤销。", REVIEWER, catalog=ctx.catalog, settings=settings,
+    decide(session, application, True, "经复核，原处罚决定已被撤销。", REVIEWER, terms=terms,
            now=clock.now())
     session.commit()
     assert (application.status, record.status) == (GRANTED, "revoked")
@@ -80,16 +80,16 @@ def test_an_upheld_objection_revokes_the_record_and_the_reply_is_a_notice(sessio
     assert (notice.kind, notice.subject_id, notice.event_key) == ("objection_reply", firm.id,
                                                                   f"objection-reply:{application.id}")
     with pytest.raises(Conflict):  # decided once: a second decision loses
-        decide(session, application, False, "又一次。", REVIEWER, catalog=ctx.catalog, settings=settings,
+        decide(session, application, False, "又一次。", REVIEWER, terms=terms,
                now=clock.now())
 
 
-def test_a_rejected_objection_confirms_the_record_again(session, ctx, clock, firm, make_record, desk, settings):
+def test_a_rejected_objection_confirms_the_record_again(session, ctx, clock, firm, make_record, desk, terms):
     record = make_record(firm, "FM-INFRINGE", dt.date(2026, 10, 1))
     application = object_to_record(session, record, "事实认定有误。", [], FIRM, **desk)
     with pytest.raises(InvalidInput):
-        decide(session, application, False, " ", REVIEWER, catalog=ctx.catalog, settings=settings, now=clock.now())
-    decide(session, application, False, "证据充分，维持原记录。", REVIEWER, catalog=ctx.catalog, settings=settings,
+        decide(session, application, False, " ", REVIEWER, terms=terms, now=clock.now())
+    decide(session, application, False, "证据充分，维持原记录。", REVIEWER, terms=terms,
            now=clock.now())
     assert (application.status, record.status) == (REFUSED, "confirmed")
     assert session.get(Notice, application.notice_id).kind == "objection_reply"
@@ -128,11 +128,11 @@ def test_repair_needs_the_obligations_declared_and_no_later_heavier_penalty(sess
 
 
 def test_a_granted_repair_stops_the_record_counting_from_the_decision_day(session, ctx, clock, firm, make_record, desk,
-                                                                          settings):
+                                                                          terms):
     record = make_record(firm, "FM-INFRINGE", dt.date(2026, 1, 10))
     assert _score(session, ctx, clock, firm) == 80
     application = apply_for_repair(session, record, "罚款已缴清。", True, [], FIRM, **desk)
-    decide(session, application, True, "符合修复条件。", REVIEWER, catalog=ctx.catalog, settings=settings,
+    decide(session, application, True, "符合修复条件。", REVIEWER, terms=terms,
            now=clock.now())
     session.commit()
     assert (record.status, record.repaired_on, application.effective_on) == ("repaired", TODAY, TODAY)

@@ -35,7 +35,7 @@ def _object(session, terms, store, entry, day=dt.date(2026, 10, 21), uploads=())
 
 def _decide(session, terms, application, grant, reviewer, day=dt.date(2026, 10, 28)):
     return decide(session, application, grant, "经复核，" + ("异议成立。" if grant else "列入依据充分。"), reviewer,
-                  catalog=terms.catalog, settings=terms.notices, terms=terms, now=at(*day.timetuple()[:3]))
+                  terms=terms, now=at(*day.timetuple()[:3]))
 
 
 def test_an_objection_keeps_the_entry_listed_with_its_deadline_and_files(session, ctx, terms, store, decided):

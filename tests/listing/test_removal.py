@@ -51,8 +51,7 @@ def _apply(session, terms, store, entry, day: dt.date, declared: bool = True, **
 
 
 def _decide(session, terms, application, grant: bool, reasons: str, reviewer, day: dt.date):
-    return decide(session, application, grant, reasons, reviewer, catalog=terms.catalog, settings=terms.notices,
-                  terms=terms, now=at(*day.timetuple()[:3]))
+    return decide(session, application, grant, reasons, reviewer, terms=terms, now=at(*day.timetuple()[:3]))
 
 
 @pytest.mark.parametrize("day, allowed", [
