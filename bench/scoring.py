@@ -53,7 +53,7 @@ from credit.demo import (  # noqa: E402
     REVOKED_SHARE, disputable, findings, generate, issuer, repair_date, repairable, subject_row,
 )
 from credit.migrate import upgrade  # noqa: E402
-from credit.scoring.engine import assessments_query, recompute, recompute_changed  # noqa: E402
+from credit.scoring.engine import assessments_query, recompute, recompute_changed, scope_of_ids  # noqa: E402
 from credit.scoring.queries import assessment_in_force  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
@@ -267,7 +267,7 @@ def change_records(engine: sa.Engine, catalog: Catalog, rng: random.Random, subj
 
 def fresh_results(engine: sa.Engine, catalog: Catalog, day: dt.date, subject_ids: list[int]) -> dict[int, tuple]:
     """What a full recompute computes for these subjects on ``day``, nothing stored."""
-    query = assessments_query(catalog.in_force(day), day, "postgresql", scoped=True)
+    query = assessments_query(catalog.in_force(day), day, "postgresql", scope_of_ids("postgresql"))
     sql = str(query.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True}))
     with engine.connect() as conn:
         rows = conn.execute(sa.text(sql), {"subject_ids": json.dumps(subject_ids)}).all()

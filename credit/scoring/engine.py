@@ -23,6 +23,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import os
+import queue
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -34,7 +37,7 @@ from sqlmodel import Session
 from credit.catalog.loader import Catalog, CatalogVersionSpec, NoCatalogInForce
 from credit.catalog.services import register_version
 from credit.clock import to_local
-from credit.db import bulk_settings, greatest, least
+from credit.db import BULK_SETTINGS, bulk_settings, greatest, least
 from credit.listing.models import ListEntry, published_on
 from credit.scoring.models import Assessment, AssessmentRun
 from credit.scoring.queries import assessment_in_force, in_force
@@ -81,18 +84,27 @@ def _fit(running, points, cap):
 # Placeholders kept as text through the literal compilation below, bound at execution.
 COMPUTED_AT = sa.literal_column(":computed_at")
 SUBJECT_IDS = sa.literal_column(":subject_ids")
+# The bounds of a range of subject ids, put into the text (COPY takes no parameters): see _ranged_sql.
+LOW, HIGH = sa.literal_column(":low"), sa.literal_column(":high")
 
 
-def _in_subjects(column, dialect: str):
-    """``column IN`` the ids bound as one JSON array, so one cached statement serves any batch."""
-    if dialect == "postgresql":
-        ids = sa.func.json_array_elements_text(sa.cast(SUBJECT_IDS, sa.JSON)).table_valued("value")
-        return column.in_(sa.select(sa.cast(ids.c.value, sa.Integer)))
-    ids = sa.func.json_each(SUBJECT_IDS).table_valued("value")
-    return column.in_(sa.select(ids.c.value))
+def scope_of_ids(dialect: str):
+    """The scope "``column IN`` the ids bound as one JSON array", so one cached statement serves any batch."""
+    def scope(column):
+        if dialect == "postgresql":
+            ids = sa.func.json_array_elements_text(sa.cast(SUBJECT_IDS, sa.JSON)).table_valued("value")
+            return column.in_(sa.select(sa.cast(ids.c.value, sa.Integer)))
+        ids = sa.func.json_each(SUBJECT_IDS).table_valued("value")
+        return column.in_(sa.select(ids.c.value))
+    return scope
 
 
-def counted_query(version: CatalogVersionSpec, as_of: dt.date, dialect: str, scoped: bool = False):
+def _in_range(column):
+    """The scope "``column`` between the bounds put in as text" (a parallel part of a full run)."""
+    return column.between(LOW, HIGH)
+
+
+def counted_query(version: CatalogVersionSpec, as_of: dt.date, dialect: str, scope=None):
     """Every record that counts on ``as_of`` with its rule's points and cap (before any capping)."""
     rules = _rules_table(version, as_of, dialect)
     record, subject = Record.__table__.c, Subject.__table__.c
@@ -112,6 +124,8 @@ def counted_query(version: CatalogVersionSpec, as_of: dt.date, dialect: str, sco
         .join(Subject.__table__, subject.id == record.subject_id)
         .where(
             record.decision_date <= as_of,
+            # The earliest window's start as a constant too: the scan drops the old records at once.
+            record.decision_date > min(rule.cutoff(as_of) for rule in version.rules),
             record.decision_date > rules.c.cutoff,
             sa.or_(
                 record.status.in_(COUNTING_STATUSES),
@@ -120,14 +134,14 @@ def counted_query(version: CatalogVersionSpec, as_of: dt.date, dialect: str, sco
             sa.or_(rules.c.kind == "all", rules.c.kind == subject.kind),
         )
     )
-    if scoped:
-        counted = counted.where(_in_subjects(record.subject_id, dialect))
+    if scope is not None:  # on both tables: the planner does not carry a range across the join
+        counted = counted.where(scope(record.subject_id), scope(subject.id))
     return counted
 
 
-def contributions_query(version: CatalogVersionSpec, as_of: dt.date, dialect: str, scoped: bool = False):
+def contributions_query(version: CatalogVersionSpec, as_of: dt.date, dialect: str, scope=None):
     """Every counted record with its points and the points that count after the caps."""
-    counted = counted_query(version, as_of, dialect, scoped).cte("counted")
+    counted = counted_query(version, as_of, dialect, scope).cte("counted")
     # Three streams, so that each sorts only the rows that need it: most records belong to
     # uncapped types and count in full; capped types need a running sum per type; bonuses also
     # a running sum over all of a subject's bonuses for the total bonus cap.
@@ -183,9 +197,12 @@ def _explanation_agg_sqlite(element, compiler, **kw):
     return "json_group_array(json_array(%s))" % compiler.process(element.clauses, **kw)
 
 
-def assessments_query(version: CatalogVersionSpec, as_of: dt.date, dialect: str, scoped: bool = False):
-    """One row per subject: score, grade, tier, listed and explanation, as an Assessment stores them."""
-    contributions = contributions_query(version, as_of, dialect, scoped).subquery("c")
+def assessments_query(version: CatalogVersionSpec, as_of: dt.date, dialect: str, scope=None):
+    """One row per subject: score, grade, tier, listed and explanation, as an Assessment stores them.
+
+    ``scope``: a condition on a subject id column (see ``scope_of_ids``) that limits the subjects.
+    """
+    contributions = contributions_query(version, as_of, dialect, scope).subquery("c")
     if dialect == "sqlite":
         # SQLite before 3.44 has no ORDER BY inside an aggregate; it aggregates an ordered
         # subquery in that order (an ORDER BY subquery is never flattened into an aggregate).
@@ -218,8 +235,8 @@ def assessments_query(version: CatalogVersionSpec, as_of: dt.date, dialect: str,
         .outerjoin(totals, totals.c.subject_id == subject.id)
         .outerjoin(listed, listed.c.subject_id == subject.id)
     )
-    if scoped:
-        rows = rows.where(_in_subjects(subject.id, dialect))
+    if scope is not None:
+        rows = rows.where(scope(subject.id))
     inner = rows.subquery("scored")
 
     def by_band(value):
@@ -249,6 +266,13 @@ def _same_result(row, fresh, version: CatalogVersionSpec):
 
 _COLUMNS = ["subject_id", "valid_from", "catalog_version", "score", "grade", "tier", "listed", "explanation",
             "computed_at"]
+# Which subjects a plan computes: all, the ids bound as :subject_ids, the ids between :low and
+# :high (a part of a parallel full run), or those staged in _STAGED (the results of a parallel
+# full run that differ from the rows in force).
+SCOPE_ALL, SCOPE_IDS, SCOPE_RANGE, SCOPE_STAGED = "all", "ids", "range", "staged"
+_STAGED = sa.Table("assessment_staged", sa.MetaData(), *(
+    sa.Column(name, Assessment.__table__.c[name].type)
+    for name in ("subject_id", "score", "grade", "tier", "listed", "explanation")), prefixes=["TEMPORARY"])
 
 
 class _Plan:
@@ -258,18 +282,27 @@ class _Plan:
     compiled once, when first needed, to text with only :subject_ids and :computed_at to bind.
     """
 
-    def __init__(self, dialect: sa.Dialect, version: CatalogVersionSpec, as_of: dt.date, scoped: bool):
-        self.dialect, self.version, self.as_of, self.scoped = dialect, version, as_of, scoped
+    def __init__(self, dialect: sa.Dialect, version: CatalogVersionSpec, as_of: dt.date, scope: str):
+        self.dialect, self.version, self.as_of, self.scope = dialect, version, as_of, scope
 
     def _text(self, statement) -> sa.TextClause:
         return sa.text(_literal_sql(statement, self.dialect))
 
+    @functools.cached_property
+    def _condition(self):
+        """The scope as a condition on a subject id column; None: every subject."""
+        if self.scope == SCOPE_STAGED:
+            return lambda column: column.in_(sa.select(_STAGED.c.subject_id))
+        return {SCOPE_IDS: scope_of_ids(self.dialect.name), SCOPE_RANGE: _in_range}.get(self.scope)
+
     def _scope(self, column):
-        return _in_subjects(column, self.dialect.name) if self.scoped else sa.true()
+        return sa.true() if self._condition is None else self._condition(column)
 
     @functools.cached_property
     def _fresh(self):
-        return assessments_query(self.version, self.as_of, self.dialect.name, self.scoped).subquery("fresh")
+        if self.scope == SCOPE_STAGED:
+            return sa.select(_STAGED).subquery("fresh")
+        return assessments_query(self.version, self.as_of, self.dialect.name, self._condition).subquery("fresh")
 
     @functools.cached_property
     def starts_on(self) -> sa.TextClause:
@@ -299,17 +332,28 @@ class _Plan:
             ~sa.exists().where(fresh.c.subject_id == a.c.subject_id, _same_result(a.c, fresh, self.version)),
         ))
 
-    @functools.cached_property
-    def write(self) -> sa.TextClause:
+    def _changed(self) -> sa.Select:
         """The new results that differ from the row in force on the date."""
         fresh, held = self._fresh, sa.orm.aliased(Assessment, name="held")
         # Joined by subject alone, then compared: cheaper than an anti-join on every column.
-        current = sa.select(held).where(in_force(self.as_of, held), self._scope(held.subject_id)).subquery("current")
+        current = sa.select(held).where(in_force(self.as_of, held, within=self._condition),
+                                        self._scope(held.subject_id)).subquery("current")
+        return sa.select(*(fresh.c[name] for name in _STAGED.c.keys())).select_from(fresh).outerjoin(
+            current, current.c.subject_id == fresh.c.subject_id).where(
+            sa.or_(current.c.id.is_(None), ~_same_result(current.c, fresh, self.version)))
+
+    @functools.cached_property
+    def write(self) -> sa.TextClause:
+        """The new results that differ from the row in force on the date."""
+        changed = self._changed().subquery("changed")
         return self._text(sa.insert(Assessment.__table__).from_select(_COLUMNS, sa.select(
-            fresh.c.subject_id, sa.literal(self.as_of, sa.Date), sa.literal(self.version.version), fresh.c.score,
-            fresh.c.grade, fresh.c.tier, fresh.c.listed, fresh.c.explanation, COMPUTED_AT,
-        ).select_from(fresh).outerjoin(current, current.c.subject_id == fresh.c.subject_id).where(
-            sa.or_(current.c.id.is_(None), ~_same_result(current.c, fresh, self.version)))))
+            changed.c.subject_id, sa.literal(self.as_of, sa.Date), sa.literal(self.version.version), changed.c.score,
+            changed.c.grade, changed.c.tier, changed.c.listed, changed.c.explanation, COMPUTED_AT)))
+
+    @functools.cached_property
+    def changed_sql(self) -> str:
+        """``_changed`` as SQL text for COPY, which takes no parameters (the range's bounds are formatted in)."""
+        return _literal_sql(self._changed(), self.dialect)
 
 
 def _literal_sql(statement, dialect: sa.Dialect) -> str:
@@ -320,12 +364,12 @@ _PLANS: dict[tuple, _Plan] = {}
 _BATCH = 1000  # subjects per scoped recompute statement
 
 
-def _plan(dialect: sa.Dialect, version: CatalogVersionSpec, as_of: dt.date, scoped: bool) -> _Plan:
-    key = (dialect.name, version.version, version.digest(), as_of, scoped)
+def _plan(dialect: sa.Dialect, version: CatalogVersionSpec, as_of: dt.date, scope: str) -> _Plan:
+    key = (dialect.name, version.version, version.digest(), as_of, scope)
     if key not in _PLANS:
         if len(_PLANS) > 256:
             _PLANS.clear()
-        _PLANS[key] = _Plan(dialect, version, as_of, scoped)
+        _PLANS[key] = _Plan(dialect, version, as_of, scope)
     return _PLANS[key]
 
 
@@ -362,13 +406,102 @@ def _record_run(session: Session, as_of: dt.date, now: dt.datetime, full: bool, 
     return run
 
 
-def _recompute_all(session: Session, version: CatalogVersionSpec, as_of: dt.date, now: dt.datetime) -> AssessmentRun:
+# A full run on PostgreSQL is computed by several connections, a range of subject ids each, from
+# this many subjects on (below it the connections cost more than they save); as many as the cores.
+PARALLEL_FROM = 100_000
+WORKERS = min(os.cpu_count() or 1, 8)
+
+
+def _stage_in_parallel(session: Session, version: CatalogVersionSpec, as_of: dt.date) -> bool:
+    """Compute a full run's results that differ from the rows in force on several connections and
+    stage them in ``_STAGED``; False, with nothing done, where that cannot be done.
+
+    A single statement uses one core: PostgreSQL gives no parallel workers to an INSERT ...
+    SELECT, and the scoring query's window functions and ordered aggregate run in one process
+    anyway. Each connection computes a range of subjects in a transaction that imports this one's
+    snapshot (pg_export_snapshot), so all of them read exactly what this transaction reads; that
+    holds only while it has written nothing (``pg_current_xact_id_if_assigned``), so this runs
+    first. The rows stream through here into a temporary table by COPY, a block at a time.
+    """
+    bind = session.get_bind()
+    if bind.dialect.name != "postgresql" or WORKERS < 2:
+        return False
+    low, high, count = session.execute(sa.select(sa.func.min(Subject.id), sa.func.max(Subject.id),
+                                                 sa.func.count())).one()
+    if count < PARALLEL_FROM or session.scalar(sa.text("SELECT pg_current_xact_id_if_assigned() IS NOT NULL")):
+        return False
+    snapshot = session.scalar(sa.text("SELECT pg_export_snapshot()"))
+    _STAGED.create(session.connection())
+    sql = _plan(bind.dialect, version, as_of, SCOPE_RANGE).changed_sql
+    width = (high - low) // WORKERS + 1
+    blocks: queue.Queue = queue.Queue(maxsize=4 * WORKERS)
+    errors: list[BaseException] = []
+    engine = bind.engine
+    workers = [threading.Thread(target=_copy_out, daemon=True, args=(
+        engine, snapshot, sql.replace(":low", str(start)).replace(":high", str(start + width - 1)), blocks, errors))
+        for start in range(low, high + 1, width)]
+    for worker in workers:
+        worker.start()
+    finished = 0
+    try:
+        with session.connection().connection.driver_connection.cursor() as cursor, cursor.copy(
+                f"COPY {_STAGED.name} FROM STDIN") as copy:
+            while finished < len(workers):
+                block = blocks.get()
+                if block is None:
+                    finished += 1
+                elif not errors:
+                    copy.write(block)
+    finally:
+        while finished < len(workers):  # a failure here: let the workers finish rather than block on a full queue
+            finished += blocks.get() is None
+    if errors:
+        raise errors[0]
+    session.execute(sa.text(f"ANALYZE {_STAGED.name}"))
+    return True
+
+
+def _copy_out(engine: sa.Engine, snapshot: str, sql: str, blocks: queue.Queue, errors: list) -> None:
+    """One worker of _stage_in_parallel: the rows of ``sql`` as of ``snapshot``, in blocks of about 1 MiB, then None."""
+    raw = engine.raw_connection()
+    try:
+        with raw.driver_connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            cursor.execute(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
+            for statement in BULK_SETTINGS:
+                cursor.execute(statement)
+            # The connections are the parallelism: PostgreSQL's own workers would take the same
+            # cores, and its parallel plan for this query probes the records rule by rule.
+            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+            block = bytearray()
+            with cursor.copy(f"COPY ({sql}) TO STDOUT") as copy:
+                for data in copy:
+                    block += data
+                    if len(block) >= 1 << 20:
+                        blocks.put(bytes(block))
+                        block.clear()
+            if block:
+                blocks.put(bytes(block))
+    except BaseException as error:  # handed to the thread that waits for the rows
+        errors.append(error)
+    finally:
+        raw.rollback()
+        raw.close()
+        blocks.put(None)
+
+
+def _full_run(session: Session, version: CatalogVersionSpec, as_of: dt.date, now: dt.datetime) -> AssessmentRun:
+    """Recompute every subject (``credit assess --full``, a new catalog version, the first run)."""
+    staged = _stage_in_parallel(session, version, as_of)  # before this transaction writes anything
+    register_version(session, version, now)
     dialect = session.get_bind().dialect
     postgres = dialect.name == "postgresql"
     bulk_settings(session)
     params = {"computed_at": now.astimezone(dt.timezone.utc)}
-    written = _write(session, _plan(dialect, version, as_of, scoped=False), params,
+    written = _write(session, _plan(dialect, version, as_of, SCOPE_STAGED if staged else SCOPE_ALL), params,
                      _keeps_later_answers(session, as_of, now))
+    if staged:
+        session.execute(sa.text(f"DROP TABLE {_STAGED.name}"))
     subjects = session.scalar(sa.select(sa.func.count()).select_from(Subject))
     if postgres and written * 10 > subjects:
         # A bulk write (the first run, a new catalog version) leaves the planner's statistics
@@ -380,7 +513,7 @@ def _recompute_all(session: Session, version: CatalogVersionSpec, as_of: dt.date
 def _recompute_some(session: Session, version: CatalogVersionSpec, as_of: dt.date, now: dt.datetime,
                     subject_ids: Iterable[int]) -> tuple[int, int]:
     """Recompute the given subjects in batches; (subjects, rows written)."""
-    plan = _plan(session.get_bind().dialect, version, as_of, scoped=True)
+    plan = _plan(session.get_bind().dialect, version, as_of, SCOPE_IDS)
     unique_ids = list(dict.fromkeys(subject_ids))
     keep_later = bool(unique_ids) and _keeps_later_answers(session, as_of, now)
     computed_at, written = now.astimezone(dt.timezone.utc), 0
@@ -404,10 +537,10 @@ def recompute(
     and of rows written.
     """
     version = catalog.in_force(as_of)
-    register_version(session, version, now)
     if subject_ids is None:
-        run = _recompute_all(session, version, as_of, now)
+        run = _full_run(session, version, as_of, now)
         return run.subjects, run.written
+    register_version(session, version, now)
     return _recompute_some(session, version, as_of, now, subject_ids)
 
 
@@ -479,11 +612,11 @@ def recompute_changed(session: Session, catalog: Catalog, as_of: dt.date, now: d
     recomputed, rows written), kept as the next run's starting point.
     """
     version = catalog.in_force(as_of)
-    register_version(session, version, now)
-    bulk_settings(session)
     previous = _latest_run(session, as_of)
     if previous is None or _version_name(catalog, previous.as_of) != version.version:
-        return _recompute_all(session, version, as_of, now)
+        return _full_run(session, version, as_of, now)
+    register_version(session, version, now)
+    bulk_settings(session)
     subjects, written = _recompute_some(session, version, as_of, now,
                                         subjects_to_recompute(session, version, previous, as_of))
     return _record_run(session, as_of, now, False, subjects, written)

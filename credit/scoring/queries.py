@@ -16,14 +16,15 @@ from sqlmodel import Session
 from credit.scoring.models import Assessment
 
 
-def in_force(day, row=Assessment, *, before: bool = False, subject=None):
+def in_force(day, row=Assessment, *, before: bool = False, subject=None, within=None):
     """``row`` is its subject's assessment in force on ``day`` (a date or a date column).
 
     ``before``: in force on the day before ``day`` instead (for "the previous result").
     ``subject``: the subject's id given from outside ``row`` (a bound id, or the id of the
     registry row ``row`` is joined to). The condition is then "``row`` starts on the subject's
     latest start", which the database probes per subject and, joined, drops when it only counts
-    subjects. Without it, "no later row starts by then", answered for every subject in one pass.
+    subjects. Without it, "no later row starts by then", answered for every subject in one pass;
+    ``within`` (a condition on a subject id column) then limits that pass to some subjects.
     """
     later = sa.orm.aliased(Assessment)
     later_starts = (later.valid_from < day) if before else (later.valid_from <= day)
@@ -33,8 +34,10 @@ def in_force(day, row=Assessment, *, before: bool = False, subject=None):
     starts = (row.valid_from < day) if before else (row.valid_from <= day)
     # Everything but ``later`` comes from the enclosing queries (also a ``day`` column two levels up,
     # which auto-correlation would miss and cross-join instead).
+    limit = within(later.subject_id) if within is not None else sa.true()
     return sa.and_(starts, ~sa.exists().where(
-        later.subject_id == row.subject_id, later.valid_from > row.valid_from, later_starts).correlate_except(later))
+        later.subject_id == row.subject_id, later.valid_from > row.valid_from, later_starts, limit,
+    ).correlate_except(later))
 
 
 # Built once: constructing the alias and its subquery costs more than running the lookup.
