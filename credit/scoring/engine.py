@@ -30,6 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import GenericFunction
 from sqlmodel import Session
@@ -92,14 +93,16 @@ def scope_of_ids(dialect: str):
     """The scope "``column IN`` the ids bound as one JSON array", so one cached statement serves any batch."""
     def scope(column):
         if dialect == "postgresql":
-            ids = sa.func.json_array_elements_text(sa.cast(SUBJECT_IDS, sa.JSON)).table_valued("value")
-            return column.in_(sa.select(sa.cast(ids.c.value, sa.Integer)))
+            # As an integer array for unnest, whose row estimate is the array's length (json_array_elements'
+            # is always 100): with it, a batch of 10,000 subjects is not planned as nested loops over 100.
+            array = sa.cast(sa.func.translate(SUBJECT_IDS, "[]", "{}"), postgresql.ARRAY(sa.Integer))
+            return column.in_(sa.select(sa.func.unnest(array).column_valued("value")))
         ids = sa.func.json_each(SUBJECT_IDS).table_valued("value")
         return column.in_(sa.select(ids.c.value))
     return scope
 
 
-def _in_range(column):
+def in_range(column):
     """The scope "``column`` between the bounds put in as text" (a parallel part of a full run)."""
     return column.between(LOW, HIGH)
 
@@ -134,8 +137,10 @@ def counted_query(version: CatalogVersionSpec, as_of: dt.date, dialect: str, sco
             sa.or_(rules.c.kind == "all", rules.c.kind == subject.kind),
         )
     )
-    if scope is not None:  # on both tables: the planner does not carry a range across the join
-        counted = counted.where(scope(record.subject_id), scope(subject.id))
+    if scope is not None:
+        counted = counted.where(scope(record.subject_id))
+        if scope is in_range:  # the planner carries no range across the join (a list of ids it probes by key)
+            counted = counted.where(scope(subject.id))
     return counted
 
 
@@ -293,7 +298,7 @@ class _Plan:
         """The scope as a condition on a subject id column; None: every subject."""
         if self.scope == SCOPE_STAGED:
             return lambda column: column.in_(sa.select(_STAGED.c.subject_id))
-        return {SCOPE_IDS: scope_of_ids(self.dialect.name), SCOPE_RANGE: _in_range}.get(self.scope)
+        return {SCOPE_IDS: scope_of_ids(self.dialect.name), SCOPE_RANGE: in_range}.get(self.scope)
 
     def _scope(self, column):
         return sa.true() if self._condition is None else self._condition(column)
@@ -336,7 +341,9 @@ class _Plan:
         """The new results that differ from the row in force on the date."""
         fresh, held = self._fresh, sa.orm.aliased(Assessment, name="held")
         # Joined by subject alone, then compared: cheaper than an anti-join on every column.
-        current = sa.select(held).where(in_force(self.as_of, held, within=self._condition),
+        # A range limits the in-force anti-join too; a list of ids is probed by key.
+        within = in_range if self.scope == SCOPE_RANGE else None
+        current = sa.select(held).where(in_force(self.as_of, held, within=within),
                                         self._scope(held.subject_id)).subquery("current")
         return sa.select(*(fresh.c[name] for name in _STAGED.c.keys())).select_from(fresh).outerjoin(
             current, current.c.subject_id == fresh.c.subject_id).where(

@@ -11,7 +11,8 @@ from sqlmodel import select
 
 from credit.audit.models import AuditEvent
 from credit.audit.services import (ANCHOR_DIFFERS, ANCHOR_MISSING, CONTENT_CHANGED, LINK_BROKEN, Anchor, ChainBreak,
-                                   canonical_json, canonical_json_sql, chain_head, event_hash, record_event, record_events, verify_chain)
+                                   canonical_json, canonical_json_sql, chain_head, chain_in_database, event_hash,
+                                   record_event, record_events, verify_chain)
 from credit.errors import InvalidInput
 
 
@@ -65,6 +66,28 @@ def test_the_database_builds_an_events_data_as_canonical_json_does(session):
             "text": sa.cast(sa.literal(text), sa.Text), "day": sa.cast(sa.literal(day), sa.Date),
             "n": sa.cast(sa.literal(-12), sa.Integer), "source": f'"{text}".jsonl', "line": 7})))
         assert built == canonical_json({"text": text, "day": day, "n": -12, "source": f'"{text}".jsonl', "line": 7})
+
+
+def test_events_the_database_chains_hash_as_single_events_do(session, clock):
+    """An import on PostgreSQL has the database hash its events (chain_in_database, the audit_chain
+    aggregate): each links to the one before, the first to the chain's end, as event_hash computes."""
+    if session.get_bind().dialect.name != "postgresql":
+        pytest.skip("only PostgreSQL chains events in SQL")
+    record_event(session, actor="inspector1", action="subject.create", object_type="subject", object_id=1,
+                 data={}, now=clock.now())
+    odd = ['"引号" \\ 反斜杠', "line\nbreak\t\x01\x1f\x7f", "", "\u2028 末尾 😀", "</script>", "\b\f\r/"]
+    rows = sa.union_all(*(sa.select(sa.literal(10 + 3 * i, sa.Integer).label("id"), canonical_json_sql(
+        {"text": sa.cast(sa.literal(text), sa.Text), "n": sa.cast(sa.literal(i), sa.Integer), "source": "导入.jsonl"}
+    ).label("data")) for i, text in enumerate(reversed(odd))))
+    written = chain_in_database(session, sa.select(rows.subquery()), actor="import:导入.jsonl", action="record.import",
+                                object_type="record", now=clock.now() + dt.timedelta(microseconds=7))
+    session.commit()
+    events = session.exec(select(AuditEvent).order_by(AuditEvent.id)).all()
+    assert written == len(odd) and [e.object_id for e in events[1:]] == [str(10 + 3 * i) for i in range(len(odd))]
+    assert [json.loads(e.data)["text"] for e in events[1:]] == list(reversed(odd))
+    for before, event in zip(events, events[1:]):
+        assert event.prev_hash == before.hash and event.hash == event_hash(before.hash, event)
+    assert verify_chain(session).ok
 
 
 def test_edited_event_breaks_its_link(session, clock):
