@@ -7,7 +7,8 @@ that opened it decides, with ``session_scope`` or by calling ``commit()`` itself
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
@@ -126,15 +127,32 @@ def bulk_insert(session: Session, table: sa.Table, rows: list[dict]) -> None:
     PostgreSQL (several times faster than INSERT for thousands of rows), executemany elsewhere."""
     if not rows:
         return
-    connection = session.connection()
-    if connection.dialect.name != "postgresql":
-        connection.execute(table.insert(), rows)
+    if session.get_bind().dialect.name != "postgresql":
+        session.connection().execute(table.insert(), rows)
         return
     names = list(rows[0])
-    with connection.connection.driver_connection.cursor() as cursor, cursor.copy(
-            f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
+    with copy_into(session, table, names) as copy:
         for row in rows:
             copy.write_row([row[name] for name in names])
+
+
+@contextlib.contextmanager
+def copy_into(session: Session, table: sa.Table, names: list[str]) -> Iterator[Any]:
+    """PostgreSQL: a COPY ... FROM STDIN of these columns in the session's transaction (psycopg's Copy)."""
+    with session.connection().connection.driver_connection.cursor() as cursor, cursor.copy(
+            f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
+        yield copy
+
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def copy_line(values: Iterable[Any]) -> str:
+    """A row in COPY's text format: None as \\N, booleans as t and f, anything else as its str()
+    with backslash, tab, newline and carriage return escaped. Rows put together away from the
+    connection (another thread) are then sent as one block: ``copy_into(...).write(text)``."""
+    return "\t".join("\\N" if value is None else ("t" if value else "f") if type(value) is bool
+                     else str(value).translate(_COPY_ESCAPES) for value in values) + "\n"
 
 
 BULK_SETTINGS = (

@@ -1,0 +1,113 @@
+"""A large file is imported in chunks (read ahead by a thread): the outcome is the file's, not the chunks'."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from credit.audit.actor import Actor
+from credit.audit.models import AuditEvent
+from credit.audit.services import verify_chain
+from credit.errors import InvalidInput
+from credit.exchange import services
+from credit.exchange.formats import read_rows
+from credit.records.models import Record, RecordEvent
+from credit.scoring.models import Assessment, AssessmentRun
+
+from tests.exchange.conftest import record_row, write_jsonl
+
+NOW = dt.datetime(2026, 11, 26, 2, 0, tzinfo=dt.timezone.utc)
+
+
+def run(session, ctx, path: Path, chunk_size: int):
+    rejected = []
+    job = services.ImportJob(source=path.name, actor=Actor(None, f"import:{path.name}"), now=NOW,
+                             today=dt.date(2026, 11, 26), catalog=ctx.catalog, on_reject=rejected.append,
+                             chunk_size=chunk_size, batch_size=2)
+    summary = services.import_records(session, read_rows(path), job)
+    session.commit()
+    return summary, rejected
+
+
+def outcome(session) -> tuple:
+    records = session.execute(sa.select(Record.external_id, Record.subject_id, Record.rule_code, Record.status,
+                                        Record.status_reason).order_by(Record.external_id)).all()
+    history = session.execute(sa.select(Record.external_id, RecordEvent.to_status, RecordEvent.reason).join(
+        Record, Record.id == RecordEvent.record_id).order_by(Record.external_id, RecordEvent.id)).all()
+    events = session.execute(sa.select(AuditEvent.action, AuditEvent.data).where(AuditEvent.actor.like("import:%"))
+                             .order_by(AuditEvent.id)).all()
+    named = dict(session.execute(sa.select(Record.id, Record.external_id)).all())  # ids differ between runs
+    scores = [(subject_id, score, [[named[row[0]], *row[1:]] for row in json.loads(explanation)])
+              for subject_id, score, explanation in session.execute(sa.select(
+                  Assessment.subject_id, Assessment.score, Assessment.explanation).order_by(Assessment.subject_id))]
+    return records, history, [(action, {**json.loads(data), "subject_id": None}) for action, data in events], scores
+
+
+def forget(session) -> None:
+    for model in (Assessment, AssessmentRun, RecordEvent, Record, AuditEvent):
+        session.execute(sa.delete(model))
+    session.commit()
+
+
+@pytest.fixture
+def mixed_file(tmp_path, make_subject):
+    """Twelve rows over four subjects: good ones, a revocation, rejects of the row alone and of what
+    is stored, and a sender id repeated far from its first line."""
+    agencies = [make_subject("patent_agency") for _ in range(3)]
+    firm = make_subject("firm")
+    rows = [record_row(f"R{i}", agencies[i % 3].uscc) for i in range(1, 8)]
+    rows[2]["status"] = "revoked"
+    rows += [
+        record_row("BAD-DATE", agencies[0].uscc, decision_date="2025-02-30"),  # refused alone
+        record_row("R2", agencies[1].uscc),  # the id of line 2 again
+        record_row("WRONG-KIND", firm.uscc),  # refused against the catalog: PA-PENALTY is no firm's
+        record_row("F1", firm.uscc, "FM-INFRINGE", category="trademark"),
+        "not json",
+    ]
+    path = tmp_path / "records.jsonl"
+    write_jsonl(path, rows)
+    return path
+
+
+def test_chunks_import_what_one_pass_imports(session, ctx, mixed_file):
+    small, small_rejected = run(session, ctx, mixed_file, chunk_size=3)
+    chunked = outcome(session)
+    assert verify_chain(session).ok
+    forget(session)
+    whole, whole_rejected = run(session, ctx, mixed_file, chunk_size=1000)
+
+    assert (small.imported, small.updated, small.unchanged, small.rejected) == (8, 0, 0, 4)
+    assert small == whole and chunked == outcome(session)
+    assert sorted((r.line, r.field, r.reason_en) for r in small_rejected) == \
+        sorted((r.line, r.field, r.reason_en) for r in whole_rejected)
+    assert {(r.line, r.field) for r in small_rejected} == {(8, "decision_date"), (9, "id"), (10, "type"), (12, "(row)")}
+    assert len(chunked[2]) == 8 and len({score for _, score, _ in chunked[3]}) > 1
+
+
+def test_a_file_that_cannot_be_read_fails_the_import_from_the_reading_thread(session, ctx, tmp_path, make_subject):
+    agency = make_subject("patent_agency")
+    path = tmp_path / "records.jsonl"
+    write_jsonl(path, [record_row(f"R{i}", agency.uscc) for i in range(5)])
+    with path.open("ab") as file:
+        file.write(b'{"id": "\xff\xfe"}\n')  # not UTF-8: the whole file is refused, nothing written
+    with pytest.raises(InvalidInput, match="UTF-8"):
+        run(session, ctx, path, chunk_size=2)
+    session.rollback()
+    assert session.scalar(sa.select(sa.func.count()).select_from(Record)) == 0
+
+
+def test_text_with_copy_escapes_arrives_as_sent(session, ctx, tmp_path, make_subject):
+    """On PostgreSQL the reading thread writes the rows as COPY text: a backslash, a tab, a line
+    break or the letters \\N in a value are the value, not COPY's escapes."""
+    agency = make_subject("patent_agency")
+    odd = ["淮市监\\罚〔2025〕1号", "淮市监\t罚\r\n2号", "\\N", "t", "罚 \\t 3号"]
+    path = tmp_path / "records.jsonl"
+    write_jsonl(path, [record_row(f"R{i}", agency.uscc, document_no=text, authority=f"{text}局")
+                       for i, text in enumerate(odd)])
+    summary, rejected = run(session, ctx, path, chunk_size=2)
+    assert (summary.imported, rejected) == (len(odd), [])
+    stored = session.execute(sa.select(Record.document_no, Record.authority).order_by(Record.external_id)).all()
+    assert stored == [(text.strip(), f"{text}局".strip()) for text in odd]
