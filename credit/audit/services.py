@@ -95,8 +95,8 @@ def _chained_rows(prev: str, now: dt.datetime, events: list[dict]) -> list[dict]
 def chain_in_database(session: Session, rows: sa.Select, *, actor: str, action: str, object_type: str,
                       now: dt.datetime) -> int:
     """PostgreSQL: append one event for each row of ``rows`` (the object's id, an integer, and the
-    event's data as canonical JSON text: canonical_json_sql), in the order of the ids, in one
-    INSERT ... SELECT; the number of events.
+    event's data as canonical JSON text), in the order of the ids, in one INSERT ... SELECT; the
+    number of events.
 
     The database hashes the chain with the ``audit_chain`` window aggregate (migration 0015): the
     same body as ``_chained_rows`` builds, put together by SQL, so that a million imported rows
@@ -143,28 +143,10 @@ def record_event(
     return event
 
 
-def canonical_json_sql(fields: dict[str, Any]) -> sa.ColumnElement:
-    """PostgreSQL: the canonical JSON text of an object of ``fields`` (SQL expressions or constants).
-
-    What canonical_json makes of the same values, so that a bulk write can have the database
-    build each event's data: keys in sorted order, no spaces, strings escaped as Python's json
-    escapes them with ensure_ascii=False (to_json escapes the same characters: the quote, the
-    backslash and control characters, in the same forms), numbers as digits, dates as
-    YYYY-MM-DD. A test holds the two together.
-    """
-    parts: list[Any] = []
-    for i, (key, value) in enumerate(sorted(fields.items())):
-        parts.append(("{" if i == 0 else ",") + canonical_json(key) + ":")
-        parts.append(sa.cast(sa.func.to_json(value), sa.Text) if isinstance(value, sa.ColumnElement)
-                     else canonical_json(value))
-    parts.append("}")
-    return sa.func.concat(*(sa.literal(p, sa.Text) if isinstance(p, str) else p for p in parts))
-
-
 def record_events(session: Session, events: list[dict], *, now: dt.datetime) -> None:
     """Append several events (dicts of ``record_event``'s keywords but ``now``) in one INSERT.
 
-    An event's ``data`` may be given as its canonical JSON text already (see canonical_json_sql).
+    An event's ``data`` may be given as its canonical JSON text already.
 
     Bulk imports write thousands of events a batch: one read of the chain's end and plain rows
     instead of ORM objects keep that fast.

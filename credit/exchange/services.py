@@ -39,7 +39,7 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
 from credit.audit.actor import Actor
-from credit.audit.services import canonical_json_sql, chain_in_database, record_events
+from credit.audit.services import canonical_json, chain_in_database, record_events
 from credit.catalog.loader import Catalog, NoCatalogInForce
 from credit.clock import Clock, FixedClock
 from credit.db import bulk_insert, bulk_settings, copy_into, copy_line, refresh_statistics
@@ -55,7 +55,7 @@ from credit.subjects.services import SubjectInput, find_by_uscc, validate_uscc
 from credit.records.models import CATEGORIES, Record, RecordEvent
 from credit.records.services import check_category, check_penalty, check_rule
 
-BATCH_SIZE = 10_000  # rows staged, audit events written and subjects reassessed per statement
+BATCH_SIZE = 10_000  # rows staged (SQLite), audit events written and rows read per statement
 CHUNK_SIZE = 100_000  # rows written by one round of set-based statements while the next are read
 SUBJECT_COLUMNS = ("uscc", "name", "kind", "district", "legal_representative", "licence_no", "registered_on")
 RECORD_COLUMNS = ("id", "uscc", "type", "category", "decision_date", "document_no", "authority", "status", "penalty")
@@ -142,7 +142,7 @@ class ImportJob:
 
     def events(self, session: Session, action: str, object_type: str, rows: Iterable[tuple[Any, dict | str]]) -> None:
         """Audit events ``(object id, data)`` of one action, appended a batch per statement. The
-        file is added to the data; data given as canonical JSON text (canonical_json_sql) has it already."""
+        file is added to the data; data given as canonical JSON text has it already."""
         batch: list[dict] = []
         for object_id, data in rows:
             batch.append({"actor": self.actor.name, "action": action, "object_type": object_type,
@@ -161,7 +161,7 @@ class RowKind:
     key: str  # the field of the sender's id, which a file may hold once
     key_column: str  # where the id is staged
     columns: tuple[sa.Column, ...]  # staged besides the line
-    parse: Callable[[dict, ImportJob], dict]  # the staged values of a row, or InvalidInput
+    parse: Callable[[dict, int, ImportJob], dict]  # the staged values of a row (its data, its line), or InvalidInput
     apply: Callable[[Session, sa.Table, ImportJob], set[int]]  # write it all; the subjects to reassess
 
 
@@ -214,7 +214,7 @@ def _chunks(rows: Iterable[SourceRow], job: ImportJob, kind: RowKind, names: lis
         try:
             if row.problem is not None:
                 raise row.problem
-            values = kind.parse(row.data, job)
+            values = kind.parse(row.data, row.line, job)
             key = values[kind.key_column]
             if (first := seen.setdefault(key, row.line)) != row.line:
                 raise InvalidInput(f"{kind.key} {key} 在文件中重复：第 {first} 行与第 {row.line} 行",
@@ -340,7 +340,7 @@ def _joined(staged: sa.Table, table: sa.Table, on: str) -> tuple[sa.FromClause, 
 _SUBJECT_FIELDS = ("uscc", "name", "kind", "district", "legal_representative", "licence_no", "registered_on")
 
 
-def _subject_values(data: dict, job: ImportJob) -> dict[str, Any]:
+def _subject_values(data: dict, _line: int, job: ImportJob) -> dict[str, Any]:
     """The stored fields a row stands for. ``registered_on`` is optional (DESIGN §11's shape has no
     such field): a row without it leaves the stored date alone, an empty value clears it."""
     c = Subject.__table__.c
@@ -449,7 +449,7 @@ def _penalty(data: dict) -> tuple[str | None, Any]:
         raise InvalidInput(error.zh, error.en, "penalty") from None
 
 
-def _record_row(data: dict, job: ImportJob) -> dict:
+def _record_row(data: dict, line: int, job: ImportJob) -> dict:
     """What a row alone says: the checks that need the subject and the catalog's fit come later."""
     external_id = _text(data, "id")
     if len(external_id) > 64:
@@ -467,7 +467,7 @@ def _record_row(data: dict, job: ImportJob) -> dict:
                            f"unknown status {status!r} (confirmed or revoked)", "status")
     c = Record.__table__.c
     decision_date = _date(data, "decision_date", job.today)
-    return {
+    row = {
         "external_id": external_id, "uscc": uscc, "type": rule_code, "category": category,
         "decision_date": decision_date, "document_no": _text(data, "document_no", False, c.document_no),
         "authority": _text(data, "authority", column=c.authority), "status": status,
@@ -475,6 +475,24 @@ def _record_row(data: dict, job: ImportJob) -> dict:
         # A row without ``penalty`` leaves the stored penalty alone (the field is optional).
         "has_penalty": "penalty" in data, **dict(zip(("penalty_kind", "penalty_amount"),
                                                      _penalty(data) if "penalty" in data else (None, None))),
+    }
+    row.update(_import_event(row, line, job))
+    return row
+
+
+def _import_event(row: dict, line: int, job: ImportJob) -> dict[str, str]:
+    """The data of the record's ``record.import`` audit event, as canonical JSON (canonical_json's
+    keys in order, its encoding of each value) around the two values the database decides: the
+    category the record fits and its subject's id. Put together here, by the thread that reads the
+    file, rather than by the database, whose work an import waits for (a test holds it to
+    canonical_json)."""
+    encode = canonical_json
+    return {
+        "event_head": f'{{"authority":{encode(row["authority"])},"category":',
+        "event_middle": f',"decision_date":{encode(row["decision_date"].isoformat())},"document_no":'
+                        f'{encode(row["document_no"])},"external_id":{encode(row["external_id"])},"line":{line},'
+                        f'"rule_code":{encode(row["type"])},"source":{encode(job.source)},"status":{encode(row["status"])},'
+                        f'"subject_id":',
     }
 
 
@@ -596,17 +614,16 @@ def _apply_records(session: Session, staged: sa.Table, job: ImportJob) -> set[in
         ["record_id", "at", "from_status", "to_status", "reason"],
         select(record.c.id, now, sa.null(), record.c.status, reason(s.line)).select_from(new)
         .where(record.c.id > before)))
-    logged = {**{f: record.c[f] for f in (*_RECORD_FIELDS, "external_id", "status")}, "line": s.line}
-    if session.get_bind().dialect.name == "postgresql":  # the events built and chained by the database
-        job.summary.imported += chain_in_database(
-            session, select(record.c.id, canonical_json_sql({**logged, "source": job.source})).select_from(new)
-            .where(record.c.id > before), actor=job.actor.name, action="record.import", object_type="record",
-            now=job.now)
+    # A category is a catalog code (nothing to escape in JSON), a subject id digits.
+    data = (s.event_head + sa.literal('"') + record.c.category + sa.literal('"') + s.event_middle
+            + sa.cast(record.c.subject_id, sa.String) + sa.literal("}"))
+    events = select(record.c.id, data).select_from(new).where(record.c.id > before)
+    if session.get_bind().dialect.name == "postgresql":  # chained by the database
+        job.summary.imported += chain_in_database(session, events, actor=job.actor.name, action="record.import",
+                                                  object_type="record", now=job.now)
     else:
-        job.summary.imported += _log_new(session, job, "record.import", "record",
-                                        select(record.c.id, *logged.values()).select_from(new)
-                                        .where(record.c.id > before).order_by(record.c.id),
-                                        lambda row: dict(zip(logged, row[1:])))
+        job.summary.imported += _log_new(session, job, "record.import", "record", events.order_by(record.c.id),
+                                         lambda row: row[1])
     touched = set(session.scalars(select(record.c.subject_id).where(record.c.id > before).distinct()))
 
     updates, updated, revocations = [], [], []
@@ -652,7 +669,8 @@ RECORDS = RowKind(
              sa.Column("document_no", sa.String(100)), sa.Column("authority", sa.String(200)),
              sa.Column("status", sa.String(12)), sa.Column("version", sa.Integer),
              sa.Column("has_penalty", sa.Boolean), sa.Column("penalty_kind", sa.String(30)),
-             sa.Column("penalty_amount", sa.Numeric(14, 2))),
+             sa.Column("penalty_amount", sa.Numeric(14, 2)), sa.Column("event_head", sa.Text),
+             sa.Column("event_middle", sa.Text)),
     parse=_record_row, apply=_apply_records,
 )
 
@@ -663,13 +681,13 @@ def import_records(session: Session, rows: Iterable[SourceRow], job: ImportJob) 
 
 
 def _reassess_imported(session: Session, job: ImportJob, subject_ids: set[int]) -> None:
-    """Reassess the subjects an import touched as of its day, a batch of subjects per statement."""
+    """Reassess the subjects an import touched as of its day, a chunk of subjects at a time."""
     if not subject_ids:
         return
     job.refresh_statistics(session, 0, 0)
     ids = sorted(subject_ids)
-    for start in range(0, len(ids), job.batch_size):
-        reassess(session, FixedClock(job.now), catalog=job.catalog, subject_ids=ids[start:start + job.batch_size],
+    for start in range(0, len(ids), job.chunk_size):
+        reassess(session, FixedClock(job.now), catalog=job.catalog, subject_ids=ids[start:start + job.chunk_size],
                  as_of=job.today, reason=f"import {job.source}")
 
 

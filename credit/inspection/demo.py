@@ -74,7 +74,7 @@ def load_demo_plans(session: Session, catalog: Catalog, now: dt.datetime, rng: r
             data = ResultInput("problem_found", record_id=record_id, note="检查发现问题，已录入记录")
         else:
             data = ResultInput("no_problem")
-        enter_result(session, done.id, check.id, data, Actor.of(inspector), now, cases=cases)
+        enter_result(session, done.id, check.id, data, Actor.of(inspector), now, env=cases)
     upcoming = draft_plan(session, catalog, items, str(Period.of("quarter", today)), rng.randrange(MAX_SEED), today,
                           by, now)
     return _l("inspection plans %(done)s (published, %(checks)d results) and %(draft)s (draft)",

@@ -121,13 +121,13 @@ class ResultInput:
 
 
 def enter_result(session: Session, plan_id: int, check_id: int, data: ResultInput, actor: Actor,
-                 now: dt.datetime, cases: ServiceEnv | None = None) -> InspectionCheck:
+                 now: dt.datetime, *, env: ServiceEnv) -> InspectionCheck:
     """Record what a check found, once, by one of its two inspectors, on a published plan.
 
     A problem found is linked to the record or the Blue Sky case it opened (of the same subject):
-    an existing case, or a lead registered here through the case log (``cases`` is the case
-    services' environment, needed for that); a subject not reachable at its registered address is
-    a finding in itself (a record or a case is optional).
+    an existing case, or a lead registered here through the case log (with ``env``, the services'
+    environment the case log takes); a subject not reachable at its registered address is a
+    finding in itself (a record or a case is optional).
     """
     plan = _plan(session, plan_id)
     check = session.get(InspectionCheck, check_id)
@@ -154,7 +154,7 @@ def enter_result(session: Session, plan_id: int, check_id: int, data: ResultInpu
                            "the Blue Sky case it opened", "record_id")
     case_id = data.case_id
     if data.lead_misconduct:
-        case_id = _open_lead(session, cases, plan, check, data, note, actor, now).id
+        case_id = _open_lead(session, env, plan, check, data, note, actor, now).id
     table = InspectionCheck.__table__
     entered = session.execute(table.update().where(table.c.id == check.id, table.c.result.is_(None)).values(
         result=data.result, record_id=data.record_id, case_id=case_id, note=note, result_by_id=actor.user_id,
@@ -189,13 +189,11 @@ def _check_case_link(session: Session, check: InspectionCheck, data: ResultInput
                            "note")
 
 
-def _open_lead(session: Session, cases: ServiceEnv | None, plan: InspectionPlan, check: InspectionCheck,
+def _open_lead(session: Session, env: ServiceEnv, plan: InspectionPlan, check: InspectionCheck,
                data: ResultInput, note: str, actor: Actor, now: dt.datetime) -> Case:
     """A Blue Sky lead from the finding, registered through the case log like any other lead."""
-    if cases is None:
-        raise TypeError("opening a lead needs the case services' environment (cases=...)")
     summary = f"{plan.period}“双随机”抽查（{chinese(RESULTS[data.result])}）：{note}"
-    return register_lead(session, cases, LeadInput("random_inspection", data.lead_misconduct, summary,
+    return register_lead(session, env, LeadInput("random_inspection", data.lead_misconduct, summary,
                                                    subject_id=check.subject_id), actor=actor, now=now)
 
 

@@ -121,7 +121,7 @@ def result(plan_id: int, check_id: int):
         db(), plan.id, check.id, ResultInput(form.result.data, form.record_id.data, form.note.data or "",
                                              case_id=int(form.case_id.data) if form.case_id.data else None,
                                              lead_misconduct=form.lead_misconduct.data or None),
-        Actor.of(current_user), ctx.clock.now(), cases=current_env()))
+        Actor.of(current_user), ctx.clock.now(), env=current_env()))
     if entered:
         flash(_("The result was entered; it is published with the plan."), "success")
         return redirect(url_for("inspection.show", plan_id=plan.id))

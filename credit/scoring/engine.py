@@ -368,7 +368,11 @@ def _literal_sql(statement, dialect: sa.Dialect) -> str:
 
 
 _PLANS: dict[tuple, _Plan] = {}
-_BATCH = 1000  # subjects per scoped recompute statement
+# Subjects per scoped recompute statement: a night's few thousand are probed by key, 1,000 at a
+# time; from 50,000 subjects on (an import) statements of 50,000 let the database hash-join whole
+# tables instead (1M subjects, 200,000 recomputed: 8.1 s in statements of 1,000, 4.1 s of 50,000;
+# 5,000 or 10,000 a statement were planned worse than either).
+_BATCH, _LARGE_BATCH = 1000, 50_000
 
 
 def _plan(dialect: sa.Dialect, version: CatalogVersionSpec, as_of: dt.date, scope: str) -> _Plan:
@@ -524,8 +528,9 @@ def _recompute_some(session: Session, version: CatalogVersionSpec, as_of: dt.dat
     unique_ids = list(dict.fromkeys(subject_ids))
     keep_later = bool(unique_ids) and _keeps_later_answers(session, as_of, now)
     computed_at, written = now.astimezone(dt.timezone.utc), 0
-    for start in range(0, len(unique_ids), _BATCH):
-        batch = json.dumps(unique_ids[start:start + _BATCH])
+    size = _LARGE_BATCH if len(unique_ids) >= _LARGE_BATCH else _BATCH
+    for start in range(0, len(unique_ids), size):
+        batch = json.dumps(unique_ids[start:start + size])
         written += _write(session, plan, {"subject_ids": batch, "computed_at": computed_at}, keep_later)
     return len(unique_ids), written
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from credit.audit.actor import Actor
 from credit.audit.models import AuditEvent
-from credit.audit.services import verify_chain
+from credit.audit.services import canonical_json, verify_chain
 from credit.errors import InvalidInput
 from credit.exchange import services
 from credit.exchange.formats import read_rows
@@ -103,7 +103,7 @@ def test_text_with_copy_escapes_arrives_as_sent(session, ctx, tmp_path, make_sub
     """On PostgreSQL the reading thread writes the rows as COPY text: a backslash, a tab, a line
     break or the letters \\N in a value are the value, not COPY's escapes."""
     agency = make_subject("patent_agency")
-    odd = ["淮市监\\罚〔2025〕1号", "淮市监\t罚\r\n2号", "\\N", "t", "罚 \\t 3号"]
+    odd = ["淮市监\\罚〔2025〕1号", "淮市监\t罚\r\n2号", "\\N", "t", "罚 \\t 3号", '"引号"\x01</script>']
     path = tmp_path / "records.jsonl"
     write_jsonl(path, [record_row(f"R{i}", agency.uscc, document_no=text, authority=f"{text}局")
                        for i, text in enumerate(odd)])
@@ -111,3 +111,10 @@ def test_text_with_copy_escapes_arrives_as_sent(session, ctx, tmp_path, make_sub
     assert (summary.imported, rejected) == (len(odd), [])
     stored = session.execute(sa.select(Record.document_no, Record.authority).order_by(Record.external_id)).all()
     assert stored == [(text.strip(), f"{text}局".strip()) for text in odd]
+    # Each record's import event: canonical JSON of what was stored, put together by the reading thread.
+    events = session.execute(sa.select(AuditEvent.data).where(AuditEvent.action == "record.import")
+                             .order_by(AuditEvent.id)).scalars().all()
+    assert all(data == canonical_json(json.loads(data)) for data in events)
+    assert [(e["document_no"], e["authority"], e["line"], e["category"], e["subject_id"])
+            for e in map(json.loads, events)] == [(*row, i + 1, "patent", agency.id) for i, row in enumerate(stored)]
+    assert verify_chain(session).ok

@@ -66,7 +66,7 @@ def test_a_finding_links_an_existing_case_of_its_subject(session, clock, publish
                                                            subject_id=check.subject_id),
                          actor=actor(inspector), now=clock.now())
     entered = enter_result(session, plan.id, check.id, ResultInput("problem_found", case_id=case.id),
-                           actor(inspector), clock.now())
+                           actor(inspector), clock.now(), env=current_env())
     assert entered.case_id == case.id and session.exec(select(func.count()).select_from(Case)).one() == 1
     event = session.exec(select(AuditEvent).where(AuditEvent.action == "inspection.result")).one()
     assert json.loads(event.data)["case_id"] == case.id
@@ -93,7 +93,7 @@ def test_a_bad_link_is_refused_and_nothing_changes(session, clock, published, ma
         link = {**link, "case_id": cases[link["case_id"]]}
     with pytest.raises(InvalidInput) as refused:
         enter_result(session, plan.id, check.id, ResultInput(result, **link), actor(inspector), clock.now(),
-                     cases=current_env())
+                     env=current_env())
     assert refused.value.field == field and refused.value.zh and refused.value.en
     session.rollback()
     assert session.exec(select(func.count()).select_from(Case)).one() == 2
@@ -107,7 +107,7 @@ def test_the_record_a_finding_opened_shows_the_check(session, client, clock, pub
     check, inspector = _first_check(session, plan)
     record = make_record(session.get(Subject, check.subject_id), "PA-PENALTY", clock.today())
     enter_result(session, plan.id, check.id, ResultInput("problem_found", record.id, FOUND), actor(inspector),
-                 clock.now())
+                 clock.now(), env=current_env())
     session.commit()
     login_as("reviewer")
     page = client.get(f"/records/{record.id}").get_data(as_text=True)

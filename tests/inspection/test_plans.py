@@ -9,6 +9,7 @@ import json
 import pytest
 from sqlmodel import func, select
 
+from credit.env import current_env
 from credit.accounts.models import User
 from credit.audit.models import AuditEvent
 from credit.cli import main
@@ -57,7 +58,7 @@ def test_the_public_page_shows_published_plans_without_internal_fields(client, s
     subject = session.get(Subject, check.subject_id)
     record = make_record(subject, "PA-PENALTY", dt.date(2026, 11, 20))
     enter_result(session, plan.id, check.id, ResultInput("problem_found", record.id, "内部备注：代理行为不规范"),
-                 actor(session.get(User, check.first_inspector_id)), dt.datetime(2026, 11, 26, 3, tzinfo=dt.timezone.utc))
+                 actor(session.get(User, check.first_inspector_id)), dt.datetime(2026, 11, 26, 3, tzinfo=dt.timezone.utc), env=current_env())
     session.commit()
     index = client.get("/inspections").get_data(as_text=True)
     assert "2026Q4" in index
@@ -85,16 +86,16 @@ def test_results_are_entered_once_by_the_checks_inspectors(session, clock, publi
     by_id = {u.id: u for u in staff}
     outsider = next(u for u in staff if u.id not in check.inspector_ids)
     with pytest.raises(NotAllowed):
-        enter_result(session, plan.id, check.id, ResultInput("no_problem"), actor(outsider), clock.now())
+        enter_result(session, plan.id, check.id, ResultInput("no_problem"), actor(outsider), clock.now(), env=current_env())
     inspector = by_id[check.second_inspector_id]
     with pytest.raises(InvalidInput) as refused:
-        enter_result(session, plan.id, check.id, ResultInput("problem_found"), actor(inspector), clock.now())
+        enter_result(session, plan.id, check.id, ResultInput("problem_found"), actor(inspector), clock.now(), env=current_env())
     assert refused.value.field == "record_id"
     entered = enter_result(session, plan.id, check.id, ResultInput("unreachable", note="人去楼空"), actor(inspector),
-                           clock.now())
+                           clock.now(), env=current_env())
     assert entered.result == "unreachable" and entered.result_by_id == inspector.id
     with pytest.raises(Conflict):
-        enter_result(session, plan.id, check.id, ResultInput("no_problem"), actor(inspector), clock.now())
+        enter_result(session, plan.id, check.id, ResultInput("no_problem"), actor(inspector), clock.now(), env=current_env())
     assert _events(session, "inspection.result") == 1
 
 
@@ -106,7 +107,7 @@ def test_a_result_for_a_check_not_in_the_plan_is_refused_and_nothing_changes(ses
     inspector = next(u for u in staff if u.id == foreign.first_inspector_id)
     before = _events(session, "inspection.result")
     with pytest.raises(InvalidInput) as refused:
-        enter_result(session, plan.id, foreign.id, ResultInput("no_problem"), actor(inspector), clock.now())
+        enter_result(session, plan.id, foreign.id, ResultInput("no_problem"), actor(inspector), clock.now(), env=current_env())
     assert refused.value.field == "check" and "2026Q4" in refused.value.zh
     session.rollback()
     assert session.get(InspectionCheck, foreign.id).result is None
@@ -195,7 +196,7 @@ def test_statistics_page_and_monthly_report_count_completion_and_findings(app, s
     by_id = {u.id: u for u in staff}
     for check, outcome in zip(checks, ("unreachable", "no_problem")):
         enter_result(session, plan.id, check.id, ResultInput(outcome), actor(by_id[check.first_inspector_id]),
-                     clock.now())
+                     clock.now(), env=current_env())
     session.commit()
     sign_in(client, make_user("reviewer"))
     page = client.get("/inspections/statistics?year=2026").get_data(as_text=True)

@@ -1,4 +1,5 @@
-"""A full run on PostgreSQL computed by several connections stores exactly what one statement stores.
+"""A full run on PostgreSQL computed by several connections stores exactly what one statement stores;
+a large set of subjects computed in larger statements stores what small ones store.
 
 The parallel path (engine._stage_in_parallel) is taken from 100,000 subjects on and with several
 cores; here it is forced for a few subjects and three connections, and compared with the one
@@ -26,7 +27,7 @@ CODES = {"patent_agency": ["PA-ABNORMAL-FILING", "PA-PENALTY", "PA-RECTIFY", "PA
          "firm": ["FM-ABNORMAL-FILING", "FM-MALICIOUS-TM", "FM-INFRINGE"]}
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def postgres_only(session):
     if session.get_bind().dialect.name != "postgresql":
         pytest.skip("the parallel full run is PostgreSQL's (SQLite runs one statement)")
@@ -79,7 +80,7 @@ def population(session, make_subject, make_record):
     return subjects
 
 
-def test_parallel_full_runs_store_what_one_statement_stores(session, ctx, population, make_record, monkeypatch):
+def test_parallel_full_runs_store_what_one_statement_stores(session, ctx, population, make_record, monkeypatch, postgres_only):
     assert full_run(session, ctx, D, monkeypatch, workers=1) == (30, 30)
     alone = stored(session)
     forget(session, D)
@@ -100,7 +101,7 @@ def test_parallel_full_runs_store_what_one_statement_stores(session, ctx, popula
 
 
 def test_a_transaction_that_wrote_computes_in_one_statement_and_sees_its_writes(session, ctx, clock, population,
-                                                                                  monkeypatch):
+                                                                                  monkeypatch, postgres_only):
     full_run(session, ctx, D, monkeypatch, workers=3)
     subject = population[0]
     before = assessment_in_force(session, subject.id, D).score
@@ -113,7 +114,7 @@ def test_a_transaction_that_wrote_computes_in_one_statement_and_sees_its_writes(
     session.rollback()
 
 
-def test_a_failing_worker_fails_the_run_and_leaves_nothing(session, ctx, population, monkeypatch):
+def test_a_failing_worker_fails_the_run_and_leaves_nothing(session, ctx, population, monkeypatch, postgres_only):
     monkeypatch.setattr(engine, "WORKERS", 3)
     monkeypatch.setattr(engine, "PARALLEL_FROM", 0)
     monkeypatch.setattr(engine, "_PLANS", {})
@@ -123,3 +124,20 @@ def test_a_failing_worker_fails_the_run_and_leaves_nothing(session, ctx, populat
     session.rollback()
     assert stored(session) == []
     assert session.scalar(sa.text("SELECT to_regclass('assessment_staged')")) is None
+
+
+def test_many_subjects_are_recomputed_in_larger_statements_with_the_same_results(session, ctx, population,
+                                                                                 monkeypatch):
+    """An import's tens of thousands of subjects go in statements of _LARGE_BATCH (hash joins), a
+    night's few in statements of _BATCH (probes by key): every subject once, the same rows."""
+    ids = [subject.id for subject in population]
+    monkeypatch.setattr(engine, "_BATCH", 4)
+    monkeypatch.setattr(engine, "_LARGE_BATCH", 50)
+    assert recompute(session, ctx.catalog, D, night(D), ids) == (30, 30)  # statements of 4
+    session.commit()
+    small = stored(session)
+    forget(session, D)
+    monkeypatch.setattr(engine, "_LARGE_BATCH", 7)
+    assert recompute(session, ctx.catalog, D, night(D), ids + ids[:3]) == (30, 30)  # of 7, each subject once
+    session.commit()
+    assert stored(session) == small
