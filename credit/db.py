@@ -44,9 +44,18 @@ def _sqlite_pragmas(dbapi_connection, _record):
     cursor.close()
 
 
+# PostgreSQL's memory for a session's temporary tables, taken only as they grow: an import's chunk
+# of 100,000 staged rows (about 50 MB) and a full run's staged results. With the default 8 MB they
+# went through temporary files (1M records: 11 s of staging instead of 5.4 s). It can only be set
+# before a session first touches a temporary table, hence at connection.
+TEMP_BUFFERS = "256MB"
+
+
 def make_engine(url: str, **kwargs) -> sa.Engine:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    if url.startswith("postgresql"):
+        kwargs["connect_args"] = {"options": f"-c temp_buffers={TEMP_BUFFERS}", **kwargs.get("connect_args", {})}
     engine = sa.create_engine(url, future=True, **kwargs)
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", _sqlite_pragmas)
