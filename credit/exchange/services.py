@@ -21,12 +21,9 @@ counted as unchanged when nothing differs, so importing the same file twice chan
 """
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 import math
-import queue
-import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -34,7 +31,6 @@ from types import SimpleNamespace
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
@@ -51,6 +47,7 @@ from credit.scoring.models import Assessment
 from credit.scoring.queries import in_force
 from credit.scoring.services import reassess
 from credit.subjects.models import Subject
+from credit.threads import run_ahead
 from credit.subjects.services import SubjectInput, find_by_uscc, validate_uscc
 from credit.records.models import CATEGORIES, Record, RecordEvent
 from credit.records.services import check_category, check_penalty, check_rule
@@ -177,7 +174,7 @@ def run_import(session: Session, rows: Iterable[SourceRow], job: ImportJob, kind
     staged = _staging_table(session, kind.name, (sa.Column("line", sa.Integer, nullable=False), *kind.columns))
     names = list(staged.c.keys())
     touched: set[int] = set()
-    for number, chunk in enumerate(_ahead(_chunks(rows, job, kind, names if postgres else None))):
+    for number, chunk in enumerate(run_ahead(_chunks(rows, job, kind, names if postgres else None))):
         for line, data, error in chunk.rejected:
             job.reject(line, data, error)
         if not chunk.rows:
@@ -229,43 +226,6 @@ def _chunks(rows: Iterable[SourceRow], job: ImportJob, kind: RowKind, names: lis
             chunk = _Chunk()
     if chunk.rows or chunk.rejected:
         yield chunk
-
-
-_END = object()
-
-
-def _ahead(items: Iterator[Any]) -> Iterator[Any]:
-    """``items`` made by a thread one item ahead of the caller, in the application's context when
-    there is one; what the thread raises is raised here. A caller that stops early stops it."""
-    handoff: queue.Queue = queue.Queue(maxsize=1)
-    stop = threading.Event()
-    app = current_app._get_current_object() if has_app_context() else None
-
-    def produce() -> None:
-        with app.app_context() if app is not None else contextlib.nullcontext():
-            try:
-                for item in items:
-                    if stop.is_set():
-                        return
-                    handoff.put(item)
-                handoff.put(_END)
-            except BaseException as error:  # raised again in the caller's thread
-                handoff.put(error)
-
-    thread = threading.Thread(target=produce, name="import-reader", daemon=True)
-    thread.start()
-    try:
-        while (item := handoff.get()) is not _END:
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        stop.set()
-        while thread.is_alive():  # take what it was handing over, so that it sees the stop
-            try:
-                handoff.get(timeout=0.05)
-            except queue.Empty:
-                pass
 
 
 def _staging_table(session: Session, name: str, columns: Iterable[sa.Column]) -> sa.Table:

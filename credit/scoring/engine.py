@@ -24,9 +24,7 @@ import datetime as dt
 import functools
 import json
 import os
-import queue
-import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -38,12 +36,13 @@ from sqlmodel import Session
 from credit.catalog.loader import Catalog, CatalogVersionSpec, NoCatalogInForce
 from credit.catalog.services import register_version
 from credit.clock import to_local
-from credit.db import BULK_SETTINGS, bulk_settings, greatest, least
+from credit.db import BULK_SETTINGS, bulk_settings, copy_into, greatest, least
 from credit.listing.models import ListEntry, published_on
 from credit.scoring.models import Assessment, AssessmentRun
 from credit.scoring.queries import assessment_in_force, in_force
 from credit.subjects.models import Subject
 from credit.records.models import COUNTING_STATUSES, Record
+from credit.threads import run_ahead
 
 _NO_CAP = 1_000_000
 
@@ -85,7 +84,7 @@ def _fit(running, points, cap):
 # Placeholders kept as text through the literal compilation below, bound at execution.
 COMPUTED_AT = sa.literal_column(":computed_at")
 SUBJECT_IDS = sa.literal_column(":subject_ids")
-# The bounds of a range of subject ids, put into the text (COPY takes no parameters): see _ranged_sql.
+# The bounds of a range of subject ids, put into the text (COPY takes no parameters): see _stage_in_parallel.
 LOW, HIGH = sa.literal_column(":low"), sa.literal_column(":high")
 
 
@@ -432,7 +431,8 @@ def _stage_in_parallel(session: Session, version: CatalogVersionSpec, as_of: dt.
     anyway. Each connection computes a range of subjects in a transaction that imports this one's
     snapshot (pg_export_snapshot), so all of them read exactly what this transaction reads; that
     holds only while it has written nothing (``pg_current_xact_id_if_assigned``), so this runs
-    first. The rows stream through here into a temporary table by COPY, a block at a time.
+    first. The rows stream through here into a temporary table by COPY, a block at a time, as
+    each connection's thread hands them over (``run_ahead``).
     """
     bind = session.get_bind()
     if bind.dialect.name != "postgresql" or WORKERS < 2:
@@ -445,35 +445,17 @@ def _stage_in_parallel(session: Session, version: CatalogVersionSpec, as_of: dt.
     _STAGED.create(session.connection())
     sql = _plan(bind.dialect, version, as_of, SCOPE_RANGE).changed_sql
     width = (high - low) // WORKERS + 1
-    blocks: queue.Queue = queue.Queue(maxsize=4 * WORKERS)
-    errors: list[BaseException] = []
-    engine = bind.engine
-    workers = [threading.Thread(target=_copy_out, daemon=True, args=(
-        engine, snapshot, sql.replace(":low", str(start)).replace(":high", str(start + width - 1)), blocks, errors))
-        for start in range(low, high + 1, width)]
-    for worker in workers:
-        worker.start()
-    finished = 0
-    try:
-        with session.connection().connection.driver_connection.cursor() as cursor, cursor.copy(
-                f"COPY {_STAGED.name} FROM STDIN") as copy:
-            while finished < len(workers):
-                block = blocks.get()
-                if block is None:
-                    finished += 1
-                elif not errors:
-                    copy.write(block)
-    finally:
-        while finished < len(workers):  # a failure here: let the workers finish rather than block on a full queue
-            finished += blocks.get() is None
-    if errors:
-        raise errors[0]
+    parts = (_copy_out(bind.engine, snapshot, sql.replace(":low", str(start)).replace(":high", str(start + width - 1)))
+             for start in range(low, high + 1, width))
+    with copy_into(session, _STAGED, list(_STAGED.c.keys())) as copy:
+        for block in run_ahead(*parts, depth=4):
+            copy.write(block)
     session.execute(sa.text(f"ANALYZE {_STAGED.name}"))
     return True
 
 
-def _copy_out(engine: sa.Engine, snapshot: str, sql: str, blocks: queue.Queue, errors: list) -> None:
-    """One worker of _stage_in_parallel: the rows of ``sql`` as of ``snapshot``, in blocks of about 1 MiB, then None."""
+def _copy_out(engine: sa.Engine, snapshot: str, sql: str) -> Iterator[bytes]:
+    """The rows of ``sql`` as of ``snapshot``, on a connection of its own, in blocks of about 1 MiB."""
     raw = engine.raw_connection()
     try:
         with raw.driver_connection.cursor() as cursor:
@@ -489,16 +471,13 @@ def _copy_out(engine: sa.Engine, snapshot: str, sql: str, blocks: queue.Queue, e
                 for data in copy:
                     block += data
                     if len(block) >= 1 << 20:
-                        blocks.put(bytes(block))
+                        yield bytes(block)
                         block.clear()
             if block:
-                blocks.put(bytes(block))
-    except BaseException as error:  # handed to the thread that waits for the rows
-        errors.append(error)
+                yield bytes(block)
     finally:
         raw.rollback()
         raw.close()
-        blocks.put(None)
 
 
 def _full_run(session: Session, version: CatalogVersionSpec, as_of: dt.date, now: dt.datetime) -> AssessmentRun:
