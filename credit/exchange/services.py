@@ -47,10 +47,10 @@ from credit.scoring.models import Assessment
 from credit.scoring.queries import in_force
 from credit.scoring.services import reassess
 from credit.subjects.models import Subject
-from credit.threads import run_ahead
 from credit.subjects.services import SubjectInput, find_by_uscc, validate_uscc
 from credit.records.models import CATEGORIES, Record, RecordEvent
 from credit.records.services import check_category, check_penalty, check_rule
+from credit.threads import run_ahead
 
 BATCH_SIZE = 10_000  # rows staged (SQLite), audit events written and rows read per statement
 CHUNK_SIZE = 100_000  # rows written by one round of set-based statements while the next are read
@@ -174,7 +174,8 @@ def run_import(session: Session, rows: Iterable[SourceRow], job: ImportJob, kind
     staged = _staging_table(session, kind.name, (sa.Column("line", sa.Integer, nullable=False), *kind.columns))
     names = list(staged.c.keys())
     touched: set[int] = set()
-    for number, chunk in enumerate(run_ahead(_chunks(rows, job, kind, names if postgres else None))):
+    analysed = False
+    for chunk in run_ahead(_chunks(rows, job, kind, names if postgres else None)):
         for line, data, error in chunk.rejected:
             job.reject(line, data, error)
         if not chunk.rows:
@@ -186,8 +187,9 @@ def run_import(session: Session, rows: Iterable[SourceRow], job: ImportJob, kind
             for start in range(0, len(chunk.rows), job.batch_size):
                 bulk_insert(session, staged, chunk.rows[start:start + job.batch_size])
         del chunk
-        if postgres and number == 0:  # autovacuum never sees a temporary table; later chunks are alike
+        if postgres and not analysed:  # autovacuum never sees a temporary table; later chunks are alike
             session.execute(sa.text(f"ANALYZE {staged.name}"))
+            analysed = True
         touched |= kind.apply(session, staged, job)
         session.execute(sa.text(f"TRUNCATE {staged.name}") if postgres else staged.delete())
     session.execute(sa.text(f"DROP TABLE {staged.name}"))
