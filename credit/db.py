@@ -7,6 +7,7 @@ that opened it decides, with ``session_scope`` or by calling ``commit()`` itself
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -154,6 +155,14 @@ def copy_into(session: Session, table: sa.Table, names: list[str]) -> Iterator[A
 
 
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+# str.translate looks every character up (4.5 us for a 140-character value): only a value holding
+# one of these goes through it, a search finds them (0.1 us).
+_COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
+
+
+def _copy_text(value: Any) -> str:
+    text = str(value)
+    return text if _COPY_SPECIAL.search(text) is None else text.translate(_COPY_ESCAPES)
 
 
 def copy_line(values: Iterable[Any]) -> str:
@@ -161,7 +170,7 @@ def copy_line(values: Iterable[Any]) -> str:
     with backslash, tab, newline and carriage return escaped. Rows put together away from the
     connection (another thread) are then sent as one block: ``copy_into(...).write(text)``."""
     return "\t".join("\\N" if value is None else ("t" if value else "f") if type(value) is bool
-                     else str(value).translate(_COPY_ESCAPES) for value in values) + "\n"
+                     else _copy_text(value) for value in values) + "\n"
 
 
 BULK_SETTINGS = (

@@ -209,6 +209,9 @@ def _chunks(rows: Iterable[SourceRow], job: ImportJob, kind: RowKind, names: lis
     with ``names``, each good row as a line of COPY text of those columns."""
     seen: dict[str, int] = {}  # the line of each sender id, to refuse a second row with it
     chunk = _Chunk()
+    # The first chunk is a tenth of the others: the database starts on it sooner (it waits for
+    # nothing else), and from then on the next chunk is read while the last is written.
+    size = max(1, job.chunk_size // 10)
     for row in rows:
         try:
             if row.problem is not None:
@@ -223,9 +226,9 @@ def _chunks(rows: Iterable[SourceRow], job: ImportJob, kind: RowKind, names: lis
         else:
             values["line"] = row.line
             chunk.rows.append(copy_line(values[name] for name in names) if names else values)
-        if len(chunk.rows) + len(chunk.rejected) == job.chunk_size:
+        if len(chunk.rows) + len(chunk.rejected) == size:
             yield chunk
-            chunk = _Chunk()
+            chunk, size = _Chunk(), job.chunk_size
     if chunk.rows or chunk.rejected:
         yield chunk
 
