@@ -12,9 +12,9 @@ import json
 import re
 from dataclasses import dataclass, field
 from types import SimpleNamespace
+from collections.abc import Iterable
 from typing import Any
 
-import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from credit.audit.models import AuditEvent
@@ -30,6 +30,11 @@ _CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",
 
 def canonical_json(value: Any) -> str:
     return _CANONICAL.encode(value)
+
+
+# canonical_json of a str (what _CANONICAL calls for one), without the call through the encoder:
+# bulk imports encode several a row.
+json_text = json.encoder.encode_basestring
 
 
 def _utc_text(at: dt.datetime) -> str:
@@ -52,8 +57,9 @@ def event_hash(prev_hash: str, event: AuditEvent) -> str:
     return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
 
 
-def _chain_end(session: Session) -> str:
-    """The last event's hash, read under the database's write lock: no two events follow one."""
+def chain_end(session: Session) -> str:
+    """The last event's hash, read under the database's write lock (held to the end of the
+    transaction): no two events follow one, and events chained to it are the next ones written."""
     write_lock(session)
     return session.exec(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).first() or GENESIS
 
@@ -66,7 +72,7 @@ def _event_row(prev: str, now: dt.datetime, actor: str, action: str, object_type
     return row
 
 
-def _chained_rows(prev: str, now: dt.datetime, events: list[dict]) -> list[dict]:
+def chained_rows(prev: str, now: dt.datetime, events: Iterable[dict]) -> list[dict]:
     """``_event_row`` for many events at one instant, each chained to the one before.
 
     The hashed body is the canonical JSON ``event_hash`` makes, put together from its parts: the
@@ -82,48 +88,16 @@ def _chained_rows(prev: str, now: dt.datetime, events: list[dict]) -> list[dict]
         actor, action, object_type = item["actor"], item["action"], item["object_type"]
         data = item.get("data") or {}
         object_id, data = str(item["object_id"]), data if type(data) is str else encode(data)
-        if (head := heads.get((actor, action))) is None:
-            head = heads[actor, action] = f'{{"action":{encode(action)},"actor":{encode(actor)},"at":{at_text},"data":'
-        body = f'{head}{encode(data)},"object_id":{encode(object_id)},"object_type":{encode(object_type)}}}'
+        if (head := heads.get((actor, action, object_type))) is None:
+            head = heads[actor, action, object_type] = (
+                f'{{"action":{encode(action)},"actor":{encode(actor)},"at":{at_text},"data":',
+                f',"object_type":{encode(object_type)}}}')
+        body = f'{head[0]}{json_text(data)},"object_id":{json_text(object_id)}{head[1]}'
         digest = hashlib.sha256((prev + body).encode("utf-8")).hexdigest()
         rows.append({"at": at, "actor": actor, "action": action, "object_type": object_type, "object_id": object_id,
                      "data": data, "prev_hash": prev, "hash": digest})
         prev = digest
     return rows
-
-
-def chain_in_database(session: Session, rows: sa.Select, *, actor: str, action: str, object_type: str,
-                      now: dt.datetime) -> int:
-    """PostgreSQL: append one event for each row of ``rows`` (the object's id, an integer, and the
-    event's data as canonical JSON text), in the order of the ids, in one INSERT ... SELECT; the
-    number of events.
-
-    The database hashes the chain with the ``audit_chain`` window aggregate (migration 0015): the
-    same body as ``_chained_rows`` builds, put together by SQL, so that a million imported rows
-    never travel to Python and back. A test holds the two together.
-    """
-    start = _chain_end(session)
-    at = now.astimezone(dt.timezone.utc)
-    source = rows.subquery("source")
-    object_id, data = (sa.cast(column, sa.Text) for column in source.c)
-    encode = _CANONICAL.encode
-    body = sa.func.concat(
-        sa.literal(f'{{"action":{encode(action)},"actor":{encode(actor)},"at":{encode(_utc_text(at))},"data":'),
-        sa.cast(sa.func.to_json(data), sa.Text), sa.literal(',"object_id":'),
-        sa.cast(sa.func.to_json(object_id), sa.Text), sa.literal(f',"object_type":{encode(object_type)}}}'))
-    order = list(source.c)[0]
-    chained = sa.select(
-        object_id.label("object_id"), data.label("data"), order.label("position"),
-        sa.func.audit_chain(body, sa.literal(start)).over(order_by=order, rows=(None, 0)).label("hash"),
-    ).subquery("chained")
-    previous = sa.func.coalesce(sa.func.lag(chained.c.hash).over(order_by=chained.c.position), start)
-    table = AuditEvent.__table__
-    # SQLAlchemy keeps the row count of an INSERT only when asked to (preserve_rowcount).
-    return session.execute(table.insert().execution_options(preserve_rowcount=True).from_select(
-        ["at", "actor", "action", "object_type", "object_id", "data", "prev_hash", "hash"],
-        sa.select(sa.literal(at, table.c.at.type), sa.literal(actor), sa.literal(action), sa.literal(object_type),
-                  chained.c.object_id, chained.c.data, previous, chained.c.hash).order_by(chained.c.position),
-    )).rowcount
 
 
 def record_event(
@@ -137,7 +111,7 @@ def record_event(
     now: dt.datetime,
 ) -> AuditEvent:
     """Append one event to the chain in the caller's transaction."""
-    event = AuditEvent(**_event_row(_chain_end(session), now, actor, action, object_type, object_id, data))
+    event = AuditEvent(**_event_row(chain_end(session), now, actor, action, object_type, object_id, data))
     session.add(event)
     session.flush()
     return event
@@ -154,7 +128,7 @@ def record_events(session: Session, events: list[dict], *, now: dt.datetime) -> 
     if not events:
         return
     session.flush()  # an event may name a row added in this transaction
-    bulk_insert(session, AuditEvent.__table__, _chained_rows(_chain_end(session), now, events))
+    bulk_insert(session, AuditEvent.__table__, chained_rows(chain_end(session), now, events))
 
 
 def apply_changes(obj: Any, values: dict) -> dict[str, list]:

@@ -25,6 +25,7 @@ import datetime as dt
 import json
 import math
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 from types import SimpleNamespace
@@ -35,7 +36,8 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
 from credit.audit.actor import Actor
-from credit.audit.services import canonical_json, chain_in_database, record_events
+from credit.audit.models import AuditEvent
+from credit.audit.services import chain_end, chained_rows, json_text, record_events
 from credit.catalog.loader import Catalog, NoCatalogInForce
 from credit.clock import Clock, FixedClock
 from credit.db import bulk_insert, bulk_settings, copy_into, copy_line, refresh_statistics
@@ -158,8 +160,11 @@ class RowKind:
     key: str  # the field of the sender's id, which a file may hold once
     key_column: str  # where the id is staged
     columns: tuple[sa.Column, ...]  # staged besides the line
-    parse: Callable[[dict, int, ImportJob], dict]  # the staged values of a row (its data, its line), or InvalidInput
-    apply: Callable[[Session, sa.Table, ImportJob], set[int]]  # write it all; the subjects to reassess
+    # The staged values of a row (its data, its line), or InvalidInput; besides them, under "event",
+    # what the row's audit event needs that nothing stored holds.
+    parse: Callable[[dict, int, ImportJob], dict]
+    # Write a chunk: its staged rows, and the "event" of each by its sender id; the subjects to reassess.
+    apply: Callable[[Session, sa.Table, ImportJob, dict[str, Any]], set[int]]
 
 
 def run_import(session: Session, rows: Iterable[SourceRow], job: ImportJob, kind: RowKind) -> ImportSummary:
@@ -186,11 +191,12 @@ def run_import(session: Session, rows: Iterable[SourceRow], job: ImportJob, kind
         else:
             for start in range(0, len(chunk.rows), job.batch_size):
                 bulk_insert(session, staged, chunk.rows[start:start + job.batch_size])
+        events = chunk.events
         del chunk
         if postgres and not analysed:  # autovacuum never sees a temporary table; later chunks are alike
             session.execute(sa.text(f"ANALYZE {staged.name}"))
             analysed = True
-        touched |= kind.apply(session, staged, job)
+        touched |= kind.apply(session, staged, job, events)
         session.execute(sa.text(f"TRUNCATE {staged.name}") if postgres else staged.delete())
     session.execute(sa.text(f"DROP TABLE {staged.name}"))
     _reassess_imported(session, job, touched)
@@ -202,6 +208,7 @@ class _Chunk:
     # The staged values of the rows that passed the checks alone: dicts, or lines of COPY text.
     rows: list[dict | str] = field(default_factory=list)
     rejected: list[tuple[int, dict, InvalidInput]] = field(default_factory=list)  # line, row, why
+    events: dict[str, Any] = field(default_factory=dict)  # the rows' "event", by sender id
 
 
 def _chunks(rows: Iterable[SourceRow], job: ImportJob, kind: RowKind, names: list[str] | None) -> Iterator[_Chunk]:
@@ -224,6 +231,8 @@ def _chunks(rows: Iterable[SourceRow], job: ImportJob, kind: RowKind, names: lis
         except InvalidInput as error:
             chunk.rejected.append((row.line, row.data, error))
         else:
+            if (event := values.pop("event", None)) is not None:
+                chunk.events[key] = event
             values["line"] = row.line
             chunk.rows.append(copy_line(values[name] for name in names) if names else values)
         if len(chunk.rows) + len(chunk.rejected) == size:
@@ -321,7 +330,7 @@ def _subject_values(data: dict, _line: int, job: ImportJob) -> dict[str, Any]:
     return {**values, "has_registered_on": given}
 
 
-def _apply_subjects(session: Session, staged: sa.Table, job: ImportJob) -> set[int]:
+def _apply_subjects(session: Session, staged: sa.Table, job: ImportJob, _events: dict) -> set[int]:
     subject = Subject.__table__
     s = staged.c
     joined, stored = _joined(staged, subject, "uscc")
@@ -441,24 +450,32 @@ def _record_row(data: dict, line: int, job: ImportJob) -> dict:
         "has_penalty": "penalty" in data, **dict(zip(("penalty_kind", "penalty_amount"),
                                                      _penalty(data) if "penalty" in data else (None, None))),
     }
-    row.update(_import_event(row, line, job))
+    row["event"] = _import_event(row, line, job)
     return row
 
 
-def _import_event(row: dict, line: int, job: ImportJob) -> dict[str, str]:
+def _import_event(row: dict, line: int, job: ImportJob) -> tuple[str, str]:
     """The data of the record's ``record.import`` audit event, as canonical JSON (canonical_json's
     keys in order, its encoding of each value) around the two values the database decides: the
-    category the record fits and its subject's id. Put together here, by the thread that reads the
-    file, rather than by the database, whose work an import waits for (a test holds it to
-    canonical_json)."""
-    encode = canonical_json
-    return {
-        "event_head": f'{{"authority":{encode(row["authority"])},"category":',
-        "event_middle": f',"decision_date":{encode(row["decision_date"].isoformat())},"document_no":'
-                        f'{encode(row["document_no"])},"external_id":{encode(row["external_id"])},"line":{line},'
-                        f'"rule_code":{encode(row["type"])},"source":{encode(job.source)},"status":{encode(row["status"])},'
-                        f'"subject_id":',
-    }
+    category the record fits and its subject's id (``_import_events`` puts them in). Put together
+    here, by the thread that reads the file, rather than while the database waits (a test holds it
+    to canonical_json)."""
+    encode = json_text
+    return (f'{{"authority":{encode(row["authority"])},"category":',
+            f',"decision_date":{encode(row["decision_date"].isoformat())},"document_no":'
+            f'{encode(row["document_no"])},"external_id":{encode(row["external_id"])},"line":{line},'
+            f'"rule_code":{encode(row["type"])},"source":{encode(job.source)},"status":{encode(row["status"])},'
+            f'"subject_id":')
+
+
+def _import_events(start: str, job: ImportJob, inserted: list, events: dict[str, tuple[str, str]]) -> list[dict]:
+    """The ``record.import`` audit events of the records inserted (id, external_id, subject_id,
+    category), chained from ``start`` in the order of their ids. A category is a catalog code
+    (nothing to escape in JSON), a subject id digits."""
+    return chained_rows(start, job.now, (
+        {"actor": job.actor.name, "action": "record.import", "object_type": "record", "object_id": record_id,
+         "data": f'{events[external_id][0]}"{category}"{events[external_id][1]}{subject_id}}}'}
+        for record_id, external_id, subject_id, category in sorted(inserted)))
 
 
 def _fit(catalog: Catalog, kind: str, rule_code: str, category: str, no_document: bool, decision_date: dt.date) -> str:
@@ -502,7 +519,7 @@ def _fit_table(session: Session, staged: sa.Table, job: ImportJob) -> sa.Table:
     return fit
 
 
-def _apply_records(session: Session, staged: sa.Table, job: ImportJob) -> set[int]:
+def _apply_records(session: Session, staged: sa.Table, job: ImportJob, events: dict[str, tuple[str, str]]) -> set[int]:
     record, subject, history = Record.__table__, Subject.__table__, RecordEvent.__table__
     s = staged.c
     fit = _fit_table(session, staged, job)
@@ -522,7 +539,7 @@ def _apply_records(session: Session, staged: sa.Table, job: ImportJob) -> set[in
     now = sa.literal(job.now, record.c.created_at.type)
     before = session.scalar(select(sa.func.max(record.c.id))) or 0
     # Inner joins and an anti-join: the planner estimates them well on a table it has no statistics of yet.
-    session.execute(record.insert().from_select(
+    inserted = session.execute(record.insert().from_select(
         ["external_id", *_RECORD_FIELDS, "facts", "status", "status_reason", "confirmed_at", "created_at", "updated_at",
          "penalty_kind", "penalty_amount"],
         select(s.external_id, subject.c.id, s.type, fit.c.category, s.decision_date, s.document_no, s.authority,
@@ -530,13 +547,13 @@ def _apply_records(session: Session, staged: sa.Table, job: ImportJob) -> set[in
                s.penalty_kind, s.penalty_amount)
         .select_from(staged.join(subject, subject.c.uscc == s.uscc).join(fit, fits_on))
         .where(fit.c.category.is_not(None), ~sa.exists().where(record.c.external_id == s.external_id))
-        .order_by(s.line)))
-    inserted = session.scalar(select(sa.func.count()).where(record.c.id > before))
-    job.refresh_statistics(session, inserted, before)
+        .order_by(s.line)
+    ).returning(record.c.id, record.c.external_id, record.c.subject_id, record.c.category)).all()
+    job.refresh_statistics(session, len(inserted), before)
 
     # The rest were refused or are stored already (an initial load has none: every staged row is new).
     changed = []
-    if inserted < session.scalar(select(sa.func.count()).select_from(staged)):
+    if len(inserted) < session.scalar(select(sa.func.count()).select_from(staged)):
         stored = record.alias("stored")  # as it was before the insert above
         joined = (staged.outerjoin(stored, sa.and_(stored.c.external_id == s.external_id, stored.c.id <= before))
                   .outerjoin(subject, subject.c.uscc == s.uscc).outerjoin(fit, fits_on))
@@ -574,22 +591,17 @@ def _apply_records(session: Session, staged: sa.Table, job: ImportJob) -> set[in
                                                .where(good, stored.c.id.is_not(None))) - len(changed)
     job.summary.updated += len(changed)
 
-    new = record.join(staged, s.external_id == record.c.external_id)
-    session.execute(history.insert().from_select(
-        ["record_id", "at", "from_status", "to_status", "reason"],
-        select(record.c.id, now, sa.null(), record.c.status, reason(s.line)).select_from(new)
-        .where(record.c.id > before)))
-    # A category is a catalog code (nothing to escape in JSON), a subject id digits.
-    data = (s.event_head + sa.literal('"') + record.c.category + sa.literal('"') + s.event_middle
-            + sa.cast(record.c.subject_id, sa.String) + sa.literal("}"))
-    events = select(record.c.id, data).select_from(new).where(record.c.id > before)
-    if session.get_bind().dialect.name == "postgresql":  # chained by the database
-        job.summary.imported += chain_in_database(session, events, actor=job.actor.name, action="record.import",
-                                                  object_type="record", now=job.now)
-    else:
-        job.summary.imported += _log_new(session, job, "record.import", "record", events.order_by(record.c.id),
-                                         lambda row: row[1])
-    touched = set(session.scalars(select(record.c.subject_id).where(record.c.id > before).distinct()))
+    # The new records' audit events are hashed by a thread of their own while the database writes
+    # their history rows (on two cores neither waits for the other), then appended in one go.
+    with ThreadPoolExecutor(1) as hasher:
+        chained = hasher.submit(_import_events, chain_end(session), job, inserted, events)
+        session.execute(history.insert().from_select(
+            ["record_id", "at", "from_status", "to_status", "reason"],
+            select(record.c.id, now, sa.null(), record.c.status, reason(s.line))
+            .select_from(record.join(staged, s.external_id == record.c.external_id)).where(record.c.id > before)))
+        bulk_insert(session, AuditEvent.__table__, chained.result())
+    job.summary.imported += len(inserted)
+    touched = {row.subject_id for row in inserted}
 
     updates, updated, revocations = [], [], []
     for row in changed:
@@ -634,8 +646,7 @@ RECORDS = RowKind(
              sa.Column("document_no", sa.String(100)), sa.Column("authority", sa.String(200)),
              sa.Column("status", sa.String(12)), sa.Column("version", sa.Integer),
              sa.Column("has_penalty", sa.Boolean), sa.Column("penalty_kind", sa.String(30)),
-             sa.Column("penalty_amount", sa.Numeric(14, 2)), sa.Column("event_head", sa.Text),
-             sa.Column("event_middle", sa.Text)),
+             sa.Column("penalty_amount", sa.Numeric(14, 2))),
     parse=_record_row, apply=_apply_records,
 )
 
