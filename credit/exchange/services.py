@@ -108,6 +108,8 @@ class ImportJob:
     _unanalyzed: int = 0  # records inserted since the last ANALYZE
     _versions: dict[dt.date, int] = field(default_factory=dict)
     _usccs: dict[str, str] = field(default_factory=dict)
+    fits: sa.Table | None = None  # records: how each combination seen so far fits (_fit_table)
+    fitted: set[tuple] = field(default_factory=set)
 
     def reject(self, line: int, row: dict[str, Any], error: InvalidInput) -> None:
         self.summary.rejected += 1
@@ -198,7 +200,8 @@ def run_import(session: Session, rows: Iterable[SourceRow], job: ImportJob, kind
             analysed = True
         touched |= kind.apply(session, staged, job, events)
         session.execute(sa.text(f"TRUNCATE {staged.name}") if postgres else staged.delete())
-    session.execute(sa.text(f"DROP TABLE {staged.name}"))
+    for table in (staged, *([job.fits] if job.fits is not None else [])):
+        session.execute(sa.text(f"DROP TABLE {table.name}"))
     _reassess_imported(session, job, touched)
     return job.summary
 
@@ -502,12 +505,16 @@ def _fit_table(session: Session, staged: sa.Table, job: ImportJob) -> sa.Table:
         select(s.version, s.type, subject.c.kind, s.category, no_document, sa.func.min(s.decision_date))
         .join(subject, subject.c.uscc == s.uscc)
         .group_by(s.version, s.type, subject.c.kind, s.category, no_document)).all()
-    fit = _staging_table(session, "fit", (
-        sa.Column("version", sa.Integer), sa.Column("type", sa.String(40)), sa.Column("kind", sa.String(20)),
-        sa.Column("given", sa.String(20)), sa.Column("no_document", sa.Boolean), sa.Column("category", sa.String(20)),
-        sa.Column("field", sa.String(40)), sa.Column("reason_zh", sa.Text), sa.Column("reason_en", sa.Text)))
+    if (fit := job.fits) is None:  # one table for the whole file: a chunk adds the combinations not seen before
+        fit = job.fits = _staging_table(session, "fit", (
+            sa.Column("version", sa.Integer), sa.Column("type", sa.String(40)), sa.Column("kind", sa.String(20)),
+            sa.Column("given", sa.String(20)), sa.Column("no_document", sa.Boolean), sa.Column("category", sa.String(20)),
+            sa.Column("field", sa.String(40)), sa.Column("reason_zh", sa.Text), sa.Column("reason_en", sa.Text)))
     rows = []
     for version, rule_code, kind, given, no_doc, day in combinations:
+        if (key := (version, rule_code, kind, given, bool(no_doc))) in job.fitted:
+            continue
+        job.fitted.add(key)
         row = {"version": version, "type": rule_code, "kind": kind, "given": given, "no_document": bool(no_doc),
                "category": None, "field": None, "reason_zh": None, "reason_en": None}
         try:
@@ -515,7 +522,8 @@ def _fit_table(session: Session, staged: sa.Table, job: ImportJob) -> sa.Table:
         except InvalidInput as error:
             row.update(field=error.field, reason_zh=error.zh, reason_en=error.en)
         rows.append(row)
-    bulk_insert(session, fit, rows)
+    if rows:
+        bulk_insert(session, fit, rows)
     return fit
 
 
@@ -553,7 +561,7 @@ def _apply_records(session: Session, staged: sa.Table, job: ImportJob, events: d
 
     # The rest were refused or are stored already (an initial load has none: every staged row is new).
     changed = []
-    if len(inserted) < session.scalar(select(sa.func.count()).select_from(staged)):
+    if len(inserted) < len(events):  # a staged row's event, for each
         stored = record.alias("stored")  # as it was before the insert above
         joined = (staged.outerjoin(stored, sa.and_(stored.c.external_id == s.external_id, stored.c.id <= before))
                   .outerjoin(subject, subject.c.uscc == s.uscc).outerjoin(fit, fits_on))
@@ -628,7 +636,6 @@ def _apply_records(session: Session, staged: sa.Table, job: ImportJob, events: d
     job.events(session, "record.revoked", "record", (
         (row.id, {"from": row.status, "to": "revoked", "reason": line_reason, "subject_id": row.new_subject_id,
                   "rule_code": row.new_rule_code}) for row, line_reason in revocations))
-    session.execute(sa.text(f"DROP TABLE {fit.name}"))
     return touched
 
 
