@@ -13,6 +13,17 @@ class DomainError(Exception):
         self.zh, self.en, self.field = zh, en, field
         super().__init__(f"{zh} / {en}")
 
+    def __reduce__(self):
+        # Pickled whole, whatever a subclass's __init__ takes: an import's reading process sends them.
+        return _restore, (type(self), self.args, self.__dict__)
+
+
+def _restore(cls: type, args: tuple, state: dict) -> DomainError:
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
 
 class InvalidInput(DomainError):
     pass

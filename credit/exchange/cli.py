@@ -83,7 +83,7 @@ def _run_import(path: Path, importer: Callable) -> services.ImportSummary:
 
         job = services.ImportJob(
             source=path.name, actor=Actor(None, f"import:{path.name}"), now=context.clock.now(),
-            today=context.clock.today(), catalog=context.catalog, on_reject=on_reject,
+            today=context.clock.today(), catalog=context.catalog, on_reject=on_reject, read_in_process=True,
         )
         with _progress(read_rows(path), path) as rows:
             return importer(session, rows, job)

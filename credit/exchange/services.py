@@ -4,7 +4,8 @@ An import is one pipeline for every kind of row (subjects, records; list entries
 way, as a ``RowKind``):
 
 1. each row is checked as far as the row alone can be (fields, types, lengths, dates, a sender
-   id seen twice in the file), by a thread that reads a chunk of the file ahead, and the good
+   id seen twice in the file), by a thread that reads a chunk of the file ahead (on the command
+   line a process, ``run_ahead_in_process``), and the good
    ones of a chunk are staged a batch at a time in a temporary table (COPY on PostgreSQL,
    ``executemany`` on SQLite);
 2. set-based statements then check the staged rows against what is stored (the subject, the
@@ -52,7 +53,7 @@ from credit.subjects.models import Subject
 from credit.subjects.services import SubjectInput, find_by_uscc, validate_uscc
 from credit.records.models import CATEGORIES, Record, RecordEvent
 from credit.records.services import check_category, check_penalty, check_rule
-from credit.threads import run_ahead
+from credit.threads import run_ahead, run_ahead_in_process
 
 BATCH_SIZE = 10_000  # rows staged (SQLite), audit events written and rows read per statement
 CHUNK_SIZE = 100_000  # rows written by one round of set-based statements while the next are read
@@ -104,6 +105,9 @@ class ImportJob:
     on_reject: Callable[[Rejection], None]
     batch_size: int = BATCH_SIZE
     chunk_size: int = CHUNK_SIZE
+    # The command line's: the file is read and checked by a process of its own rather than a thread
+    # (run_ahead_in_process), where the process has no other thread to fork with.
+    read_in_process: bool = False
     summary: ImportSummary = field(default_factory=ImportSummary)
     _unanalyzed: int = 0  # records inserted since the last ANALYZE
     _versions: dict[dt.date, int] = field(default_factory=dict)
@@ -182,7 +186,8 @@ def run_import(session: Session, rows: Iterable[SourceRow], job: ImportJob, kind
     names = list(staged.c.keys())
     touched: set[int] = set()
     analysed = False
-    for chunk in run_ahead(_chunks(rows, job, kind, names if postgres else None)):
+    ahead = run_ahead_in_process if job.read_in_process else run_ahead
+    for chunk in ahead(_chunks(rows, job, kind, names if postgres else None)):
         for line, data, error in chunk.rejected:
             job.reject(line, data, error)
         if not chunk.rows:

@@ -1,4 +1,5 @@
-"""A large file is imported in chunks (read ahead by a thread): the outcome is the file's, not the chunks'."""
+"""A large file is imported in chunks (read ahead by a thread, or by a process from the command
+line): the outcome is the file's, not the chunks' nor the reader's."""
 from __future__ import annotations
 
 import datetime as dt
@@ -22,11 +23,11 @@ from tests.exchange.conftest import record_row, write_jsonl
 NOW = dt.datetime(2026, 11, 26, 2, 0, tzinfo=dt.timezone.utc)
 
 
-def run(session, ctx, path: Path, chunk_size: int):
+def run(session, ctx, path: Path, chunk_size: int, read_in_process: bool = False):
     rejected = []
     job = services.ImportJob(source=path.name, actor=Actor(None, f"import:{path.name}"), now=NOW,
                              today=dt.date(2026, 11, 26), catalog=ctx.catalog, on_reject=rejected.append,
-                             chunk_size=chunk_size, batch_size=2)
+                             chunk_size=chunk_size, batch_size=2, read_in_process=read_in_process)
     summary = services.import_records(session, read_rows(path), job)
     session.commit()
     return summary, rejected
@@ -87,14 +88,29 @@ def test_chunks_import_what_one_pass_imports(session, ctx, mixed_file):
     assert len(chunked[2]) == 8 and len({score for _, score, _ in chunked[3]}) > 1
 
 
-def test_a_file_that_cannot_be_read_fails_the_import_from_the_reading_thread(session, ctx, tmp_path, make_subject):
+def test_a_reading_process_imports_what_a_reading_thread_imports(session, ctx, mixed_file):
+    by_thread, thread_rejected = run(session, ctx, mixed_file, chunk_size=3)
+    threaded = outcome(session)
+    forget(session)
+    by_process, process_rejected = run(session, ctx, mixed_file, chunk_size=3, read_in_process=True)
+
+    assert by_thread == by_process and threaded == outcome(session)
+    assert [(r.line, r.field, r.reason_zh, r.reason_en, r.row) for r in thread_rejected] == \
+        [(r.line, r.field, r.reason_zh, r.reason_en, r.row) for r in process_rejected]
+    assert verify_chain(session).ok
+
+
+@pytest.mark.parametrize("read_in_process", [False, True], ids=["thread", "process"])
+def test_a_file_that_cannot_be_read_fails_the_import_from_the_reader(session, ctx, tmp_path, make_subject,
+                                                                      read_in_process):
     agency = make_subject("patent_agency")
     path = tmp_path / "records.jsonl"
     write_jsonl(path, [record_row(f"R{i}", agency.uscc) for i in range(5)])
     with path.open("ab") as file:
         file.write(b'{"id": "\xff\xfe"}\n')  # not UTF-8: the whole file is refused, nothing written
-    with pytest.raises(InvalidInput, match="UTF-8"):
-        run(session, ctx, path, chunk_size=2)
+    with pytest.raises(InvalidInput, match="line 6 is not UTF-8") as raised:
+        run(session, ctx, path, chunk_size=2, read_in_process=read_in_process)
+    assert raised.value.field == "file"
     session.rollback()
     assert session.scalar(sa.select(sa.func.count()).select_from(Record)) == 0
 
