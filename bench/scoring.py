@@ -443,26 +443,25 @@ def spread(seconds: list[float]) -> str:
 def run_credit(env: dict, *args: str) -> tuple[float, float, str]:
     """Run `credit ARGS`: its seconds, its peak resident memory in MiB and its standard output; exit on failure.
 
-    The peak is the process's own high-water mark (VmHWM), read every 0.1 s while it runs, plus
-    those of its own children (an import's reading process): an upper bound of what they held at
-    once. getrusage's maxrss of a child would also count this script's memory at the moment the
-    child was started (849 MiB for an import whose own peak was 306 MiB).
+    The peak is the most memory the process and its own children (an import's reading process)
+    held at once: the sum of their proportional set sizes (Pss, which splits the pages a fork
+    still shares between the two), read every 0.1 s while it runs. Adding up their high-water
+    marks instead would count the shared pages twice. getrusage's maxrss of a child would also
+    count this script's memory at the moment the child was started (849 MiB for an import whose
+    own peak was 306 MiB).
     """
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         began, peak = time.perf_counter(), 0
         process = subprocess.Popen([str(Path(sys.executable).parent / "credit"), *args], env=env, stdout=out,
                                    stderr=err, text=True)
-        peaks: dict[int, int] = {}  # pid -> VmHWM in KiB
         while process.poll() is None:
             time.sleep(0.1)  # the first reading comes after the exec: before it /proc shows this script
             try:
                 children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
-                for pid in (process.pid, *map(int, children)):
-                    peaks[pid] = max([peaks.get(pid, 0), *(int(line.split()[1]) for line in Path(
-                        f"/proc/{pid}/status").read_text().splitlines() if line.startswith("VmHWM:"))])
+                peak = max(peak, sum(int(line.split()[1]) for pid in (process.pid, *children) for line in Path(
+                    f"/proc/{pid}/smaps_rollup").read_text().splitlines() if line.startswith("Pss:")))
             except (FileNotFoundError, ProcessLookupError):
                 pass
-            peak = sum(peaks.values())
         seconds = time.perf_counter() - began
         out.seek(0)
         err.seek(0)

@@ -73,8 +73,8 @@ def run_ahead(*sources: Iterator[T], depth: int = 1) -> Iterator[T]:
 
 
 def run_ahead_in_process(source: Iterator[T]) -> Iterator[T]:
-    """The items of ``source``, computed by a forked process and sent back pickled (``run_ahead``
-    receives them, so the next is on its way while the reader works on the last).
+    """The items of ``source``, computed by a forked process and sent back pickled: the next is
+    on its way while the reader works on the last.
 
     A thread's Python shares the GIL with the reader's: each time the database answers, the reader
     waits for the lock before it sends the next statement. Importing 1,000,000 records took 39 s
@@ -93,7 +93,9 @@ def run_ahead_in_process(source: Iterator[T]) -> Iterator[T]:
     child.start()
     sender.close()
     try:
-        yield from run_ahead(_received(receiver, child))
+        # Received here, not by a thread: the process is a chunk ahead already (the one it has
+        # sent and the one it reads), and a thread would hold one more in memory.
+        yield from _received(receiver, child)
     finally:
         if child.is_alive():  # the reader stopped early: the rest is not wanted
             child.terminate()

@@ -56,7 +56,10 @@ from credit.records.services import check_category, check_penalty, check_rule
 from credit.threads import run_ahead, run_ahead_in_process
 
 BATCH_SIZE = 10_000  # rows staged (SQLite), audit events written and rows read per statement
-CHUNK_SIZE = 100_000  # rows written by one round of set-based statements while the next are read
+# Rows written by one round of set-based statements while the next are read. 50,000 rather than
+# 100,000: as fast (1M records: 36.1 s against 37.2 s), and the import with its reading process
+# then holds 750 MiB at most instead of 1,060.
+CHUNK_SIZE = 50_000
 SUBJECT_COLUMNS = ("uscc", "name", "kind", "district", "legal_representative", "licence_no", "registered_on")
 RECORD_COLUMNS = ("id", "uscc", "type", "category", "decision_date", "document_no", "authority", "status", "penalty")
 ASSESSMENT_COLUMNS = ("uscc", "as_of", "score", "grade", "tier", "listed", "contributions")
