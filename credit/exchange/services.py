@@ -180,8 +180,9 @@ def run_import(session: Session, rows: Iterable[SourceRow], job: ImportJob, kind
     """Import rows of one kind in the caller's transaction (see the module's description).
 
     The file goes through in chunks: each is staged and written by the set-based statements
-    while a thread reads and checks the next one, so that Python's work on the rows and the
-    database's overlap (on two cores a large file takes about the longer of the two, not their sum).
+    while a thread (from the command line a process: ``read_in_process``) reads and checks the
+    next one, so that Python's work on the rows and the database's overlap (on two cores a large
+    file takes about the longer of the two, not their sum).
     """
     bulk_settings(session)
     postgres = session.get_bind().dialect.name == "postgresql"
@@ -672,13 +673,17 @@ def import_records(session: Session, rows: Iterable[SourceRow], job: ImportJob) 
 
 
 def _reassess_imported(session: Session, job: ImportJob, subject_ids: set[int]) -> None:
-    """Reassess the subjects an import touched as of its day, a chunk of subjects at a time."""
+    """Reassess the subjects an import touched as of its day, a chunk of subjects at a time (each
+    chunk's audit event names its subjects). The last chunk takes the remainder: on its own, a
+    remainder smaller than a chunk would be recomputed 1,000 subjects a statement, which the
+    engine keeps for the few subjects of a night (177,000 subjects: 31 statements and 2.55 s)."""
     if not subject_ids:
         return
     job.refresh_statistics(session, 0, 0)
     ids = sorted(subject_ids)
-    for start in range(0, len(ids), job.chunk_size):
-        reassess(session, FixedClock(job.now), catalog=job.catalog, subject_ids=ids[start:start + job.chunk_size],
+    starts = list(range(0, len(ids), job.chunk_size))[:max(1, len(ids) // job.chunk_size)]
+    for start, end in zip(starts, [*starts[1:], len(ids)]):
+        reassess(session, FixedClock(job.now), catalog=job.catalog, subject_ids=ids[start:end],
                  as_of=job.today, reason=f"import {job.source}")
 
 
