@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import json
 import re
 from dataclasses import dataclass, field
 from types import SimpleNamespace
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from sqlmodel import Session, select
@@ -72,8 +73,8 @@ def _event_row(prev: str, now: dt.datetime, actor: str, action: str, object_type
     return row
 
 
-def chained_rows(prev: str, now: dt.datetime, events: Iterable[dict]) -> list[dict]:
-    """``_event_row`` for many events at one instant, each chained to the one before.
+def chained_rows(prev: str, now: dt.datetime, events: Iterable[dict]) -> Iterator[dict]:
+    """``_event_row`` for many events at one instant, each chained to the one before, as they come.
 
     The hashed body is the canonical JSON ``event_hash`` makes, put together from its parts: the
     keys in sorted order (action, actor, at, data, object_id, object_type), each value encoded
@@ -83,7 +84,6 @@ def chained_rows(prev: str, now: dt.datetime, events: Iterable[dict]) -> list[di
     at = now.astimezone(dt.timezone.utc)
     at_text, encode = canonical_json(_utc_text(at)), _CANONICAL.encode
     heads: dict[tuple[str, str], str] = {}
-    rows = []
     for item in events:
         actor, action, object_type = item["actor"], item["action"], item["object_type"]
         data = item.get("data") or {}
@@ -94,10 +94,9 @@ def chained_rows(prev: str, now: dt.datetime, events: Iterable[dict]) -> list[di
                 f',"object_type":{encode(object_type)}}}')
         body = f'{head[0]}{json_text(data)},"object_id":{json_text(object_id)}{head[1]}'
         digest = hashlib.sha256((prev + body).encode("utf-8")).hexdigest()
-        rows.append({"at": at, "actor": actor, "action": action, "object_type": object_type, "object_id": object_id,
-                     "data": data, "prev_hash": prev, "hash": digest})
+        yield {"at": at, "actor": actor, "action": action, "object_type": object_type, "object_id": object_id,
+               "data": data, "prev_hash": prev, "hash": digest}
         prev = digest
-    return rows
 
 
 def record_event(
@@ -117,18 +116,21 @@ def record_event(
     return event
 
 
-def record_events(session: Session, events: list[dict], *, now: dt.datetime) -> None:
+def record_events(session: Session, events: Iterable[dict], *, now: dt.datetime) -> None:
     """Append several events (dicts of ``record_event``'s keywords but ``now``) in one INSERT.
 
     An event's ``data`` may be given as its canonical JSON text already.
 
     Bulk imports write thousands of events a batch: one read of the chain's end and plain rows
-    instead of ORM objects keep that fast.
+    instead of ORM objects keep that fast. The events may be made as they are written (an
+    import's are), and each is hashed as it is sent: the database takes in one while the next
+    is hashed.
     """
-    if not events:
+    events = iter(events)
+    if (first := next(events, None)) is None:
         return
     session.flush()  # an event may name a row added in this transaction
-    bulk_insert(session, AuditEvent.__table__, chained_rows(chain_end(session), now, events))
+    bulk_insert(session, AuditEvent.__table__, chained_rows(chain_end(session), now, itertools.chain((first,), events)))
 
 
 def apply_changes(obj: Any, values: dict) -> dict[str, list]:

@@ -26,7 +26,6 @@ import datetime as dt
 import json
 import math
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 from types import SimpleNamespace
@@ -37,11 +36,10 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
 from credit.audit.actor import Actor
-from credit.audit.models import AuditEvent
-from credit.audit.services import chain_end, chained_rows, json_text, record_events
+from credit.audit.services import json_text, record_events
 from credit.catalog.loader import Catalog, NoCatalogInForce
 from credit.clock import Clock, FixedClock
-from credit.db import bulk_insert, bulk_settings, copy_into, copy_line, refresh_statistics
+from credit.db import bulk_insert, bulk_settings, copy_into, copy_line, plain_rows, refresh_statistics
 from credit.errors import InvalidInput, NotFound
 from credit.exchange.formats import SourceRow
 from credit.i18n import bilingual
@@ -149,16 +147,12 @@ class ImportJob:
             self._unanalyzed = 0
 
     def events(self, session: Session, action: str, object_type: str, rows: Iterable[tuple[Any, dict | str]]) -> None:
-        """Audit events ``(object id, data)`` of one action, appended a batch per statement. The
-        file is added to the data; data given as canonical JSON text has it already."""
-        batch: list[dict] = []
-        for object_id, data in rows:
-            batch.append({"actor": self.actor.name, "action": action, "object_type": object_type,
-                          "object_id": object_id, "data": data if type(data) is str else {**data, "source": self.source}})
-            if len(batch) == self.batch_size:
-                record_events(session, batch, now=self.now)
-                batch = []
-        record_events(session, batch, now=self.now)
+        """Audit events ``(object id, data)`` of one action, appended as they come. The file is
+        added to the data; data given as canonical JSON text has it already."""
+        record_events(session, ({"actor": self.actor.name, "action": action, "object_type": object_type,
+                                 "object_id": object_id,
+                                 "data": data if type(data) is str else {**data, "source": self.source}}
+                                for object_id, data in rows), now=self.now)
 
 
 @dataclass(frozen=True)
@@ -169,11 +163,10 @@ class RowKind:
     key: str  # the field of the sender's id, which a file may hold once
     key_column: str  # where the id is staged
     columns: tuple[sa.Column, ...]  # staged besides the line
-    # The staged values of a row (its data, its line), or InvalidInput; besides them, under "event",
-    # what the row's audit event needs that nothing stored holds.
+    # The staged values of a row (its data, its line), or InvalidInput.
     parse: Callable[[dict, int, ImportJob], dict]
-    # Write a chunk: its staged rows, and the "event" of each by its sender id; the subjects to reassess.
-    apply: Callable[[Session, sa.Table, ImportJob, dict[str, Any]], set[int]]
+    # Write a chunk: its staged rows and how many they are; the subjects to reassess.
+    apply: Callable[[Session, sa.Table, ImportJob, int], set[int]]
 
 
 def run_import(session: Session, rows: Iterable[SourceRow], job: ImportJob, kind: RowKind) -> ImportSummary:
@@ -194,20 +187,19 @@ def run_import(session: Session, rows: Iterable[SourceRow], job: ImportJob, kind
     for chunk in ahead(_chunks(rows, job, kind, names if postgres else None)):
         for line, data, error in chunk.rejected:
             job.reject(line, data, error)
-        if not chunk.rows:
+        if not chunk.count:
             continue
         if postgres:  # the chunk's rows come as COPY text, put together by the reading thread
             with copy_into(session, staged, names) as copy:
-                copy.write("".join(chunk.rows))
+                copy.write(chunk.rows)
         else:
-            for start in range(0, len(chunk.rows), job.batch_size):
-                bulk_insert(session, staged, chunk.rows[start:start + job.batch_size])
-        events = chunk.events
+            bulk_insert(session, staged, chunk.rows, job.batch_size)
+        count = chunk.count
         del chunk
         if postgres and not analysed:  # autovacuum never sees a temporary table; later chunks are alike
             session.execute(sa.text(f"ANALYZE {staged.name}"))
             analysed = True
-        touched |= kind.apply(session, staged, job, events)
+        touched |= kind.apply(session, staged, job, count)
         session.execute(sa.text(f"TRUNCATE {staged.name}") if postgres else staged.delete())
     for table in (staged, *([job.fits] if job.fits is not None else [])):
         session.execute(sa.text(f"DROP TABLE {table.name}"))
@@ -217,10 +209,17 @@ def run_import(session: Session, rows: Iterable[SourceRow], job: ImportJob, kind
 
 @dataclass
 class _Chunk:
-    # The staged values of the rows that passed the checks alone: dicts, or lines of COPY text.
-    rows: list[dict | str] = field(default_factory=list)
+    # The staged values of the rows that passed the checks alone: dicts, or lines of COPY text,
+    # sent on as one block of UTF-8 (from a reading process one object to unpickle, not one a row).
+    rows: list[dict | str] | bytes = field(default_factory=list)
     rejected: list[tuple[int, dict, InvalidInput]] = field(default_factory=list)  # line, row, why
-    events: dict[str, Any] = field(default_factory=dict)  # the rows' "event", by sender id
+    count: int = 0  # of rows
+
+    def done(self, as_copy_text: bool) -> _Chunk:
+        self.count = len(self.rows)
+        if as_copy_text:
+            self.rows = "".join(self.rows).encode()
+        return self
 
 
 def _chunks(rows: Iterable[SourceRow], job: ImportJob, kind: RowKind, names: list[str] | None) -> Iterator[_Chunk]:
@@ -243,15 +242,13 @@ def _chunks(rows: Iterable[SourceRow], job: ImportJob, kind: RowKind, names: lis
         except InvalidInput as error:
             chunk.rejected.append((row.line, row.data, error))
         else:
-            if (event := values.pop("event", None)) is not None:
-                chunk.events[key] = event
             values["line"] = row.line
             chunk.rows.append(copy_line(values[name] for name in names) if names else values)
         if len(chunk.rows) + len(chunk.rejected) == size:
-            yield chunk
+            yield chunk.done(names is not None)
             chunk, size = _Chunk(), job.chunk_size
     if chunk.rows or chunk.rejected:
-        yield chunk
+        yield chunk.done(names is not None)
 
 
 def _staging_table(session: Session, name: str, columns: Iterable[sa.Column]) -> sa.Table:
@@ -342,7 +339,7 @@ def _subject_values(data: dict, _line: int, job: ImportJob) -> dict[str, Any]:
     return {**values, "has_registered_on": given}
 
 
-def _apply_subjects(session: Session, staged: sa.Table, job: ImportJob, _events: dict) -> set[int]:
+def _apply_subjects(session: Session, staged: sa.Table, job: ImportJob, _count: int) -> set[int]:
     subject = Subject.__table__
     s = staged.c
     joined, stored = _joined(staged, subject, "uscc")
@@ -453,7 +450,7 @@ def _record_row(data: dict, line: int, job: ImportJob) -> dict:
                            f"unknown status {status!r} (confirmed or revoked)", "status")
     c = Record.__table__.c
     decision_date = _date(data, "decision_date", job.today)
-    row = {
+    return {
         "external_id": external_id, "uscc": uscc, "type": rule_code, "category": category,
         "decision_date": decision_date, "document_no": _text(data, "document_no", False, c.document_no),
         "authority": _text(data, "authority", column=c.authority), "status": status,
@@ -462,32 +459,21 @@ def _record_row(data: dict, line: int, job: ImportJob) -> dict:
         "has_penalty": "penalty" in data, **dict(zip(("penalty_kind", "penalty_amount"),
                                                      _penalty(data) if "penalty" in data else (None, None))),
     }
-    row["event"] = _import_event(row, line, job)
-    return row
 
 
-def _import_event(row: dict, line: int, job: ImportJob) -> tuple[str, str]:
-    """The data of the record's ``record.import`` audit event, as canonical JSON (canonical_json's
-    keys in order, its encoding of each value) around the two values the database decides: the
-    category the record fits and its subject's id (``_import_events`` puts them in). Put together
-    here, by the thread that reads the file, rather than while the database waits (a test holds it
-    to canonical_json)."""
-    encode = json_text
-    return (f'{{"authority":{encode(row["authority"])},"category":',
-            f',"decision_date":{encode(row["decision_date"].isoformat())},"document_no":'
-            f'{encode(row["document_no"])},"external_id":{encode(row["external_id"])},"line":{line},'
-            f'"rule_code":{encode(row["type"])},"source":{encode(job.source)},"status":{encode(row["status"])},'
-            f'"subject_id":')
-
-
-def _import_events(start: str, job: ImportJob, inserted: list, events: dict[str, tuple[str, str]]) -> list[dict]:
-    """The ``record.import`` audit events of the records inserted (id, external_id, subject_id,
-    category), chained from ``start`` in the order of their ids. A category is a catalog code
-    (nothing to escape in JSON), a subject id digits."""
-    return chained_rows(start, job.now, (
-        {"actor": job.actor.name, "action": "record.import", "object_type": "record", "object_id": record_id,
-         "data": f'{events[external_id][0]}"{category}"{events[external_id][1]}{subject_id}}}'}
-        for record_id, external_id, subject_id, category in sorted(inserted)))
+def _import_events(job: ImportJob, inserted: list[tuple]) -> Iterator[dict]:
+    """The ``record.import`` audit events of the records inserted, in the order of their ids. Each
+    event's data is canonical JSON (canonical_json's keys in order, its encoding of each value),
+    put together around the values read back rather than through the encoder (a test holds it to
+    canonical_json). A category is a catalog code and a subject id digits: nothing to escape."""
+    actor, source, encode = job.actor.name, json_text(job.source), json_text
+    for (record_id, external_id, subject_id, category, rule_code, decision_date, document_no, authority, status,
+         line) in inserted:
+        yield {"actor": actor, "action": "record.import", "object_type": "record", "object_id": record_id,
+               "data": f'{{"authority":{encode(authority)},"category":"{category}","decision_date":'
+                       f'"{decision_date.isoformat()}","document_no":{encode(document_no)},"external_id":'
+                       f'{encode(external_id)},"line":{line},"rule_code":{encode(rule_code)},"source":{source},'
+                       f'"status":{encode(status)},"subject_id":{subject_id}}}'}
 
 
 def _fit(catalog: Catalog, kind: str, rule_code: str, category: str, no_document: bool, decision_date: dt.date) -> str:
@@ -536,7 +522,7 @@ def _fit_table(session: Session, staged: sa.Table, job: ImportJob) -> sa.Table:
     return fit
 
 
-def _apply_records(session: Session, staged: sa.Table, job: ImportJob, events: dict[str, tuple[str, str]]) -> set[int]:
+def _apply_records(session: Session, staged: sa.Table, job: ImportJob, count: int) -> set[int]:
     record, subject, history = Record.__table__, Subject.__table__, RecordEvent.__table__
     s = staged.c
     fit = _fit_table(session, staged, job)
@@ -556,7 +542,7 @@ def _apply_records(session: Session, staged: sa.Table, job: ImportJob, events: d
     now = sa.literal(job.now, record.c.created_at.type)
     before = session.scalar(select(sa.func.max(record.c.id))) or 0
     # Inner joins and an anti-join: the planner estimates them well on a table it has no statistics of yet.
-    inserted = session.execute(record.insert().from_select(
+    insert = record.insert().from_select(
         ["external_id", *_RECORD_FIELDS, "facts", "status", "status_reason", "confirmed_at", "created_at", "updated_at",
          "penalty_kind", "penalty_amount"],
         select(s.external_id, subject.c.id, s.type, fit.c.category, s.decision_date, s.document_no, s.authority,
@@ -564,13 +550,35 @@ def _apply_records(session: Session, staged: sa.Table, job: ImportJob, events: d
                s.penalty_kind, s.penalty_amount)
         .select_from(staged.join(subject, subject.c.uscc == s.uscc).join(fit, fits_on))
         .where(fit.c.category.is_not(None), ~sa.exists().where(record.c.external_id == s.external_id))
-        .order_by(s.line)
-    ).returning(record.c.id, record.c.external_id, record.c.subject_id, record.c.category)).all()
+        .order_by(s.line))
+    # Then each new record's first history row, and what its audit event holds, read back with its line.
+    kept = [record.c[name] for name in ("id", "external_id", *_RECORD_FIELDS, "status")]
+    if postgres := session.get_bind().dialect.name == "postgresql":  # the three in one statement
+        new = insert.returning(*kept).cte("new")
+    else:  # SQLite has no INSERT within a WITH: the same in three statements
+        session.execute(insert)
+        new = select(*kept).where(record.c.id > before).subquery("new")
+    with_line = new.join(staged, s.external_id == new.c.external_id)
+    first_history = history.insert().from_select(
+        ["record_id", "at", "from_status", "to_status", "reason"],
+        select(new.c.id, now, sa.null(), new.c.status, reason(s.line)).select_from(with_line))
+    read_back = select(new.c.id, new.c.external_id, new.c.subject_id, new.c.category, new.c.rule_code,
+                       new.c.decision_date, new.c.document_no, new.c.authority, new.c.status, s.line
+                       ).select_from(with_line).order_by(new.c.id)
+    if postgres:
+        inserted = plain_rows(session, read_back.add_cte(first_history.cte("first_history")))
+    else:
+        session.execute(first_history)
+        inserted = plain_rows(session, read_back)
     job.refresh_statistics(session, len(inserted), before)
+    # Each event is hashed as the database takes in the one before.
+    record_events(session, _import_events(job, inserted), now=job.now)
+    job.summary.imported += len(inserted)
+    touched = {row[2] for row in inserted}
 
     # The rest were refused or are stored already (an initial load has none: every staged row is new).
     changed = []
-    if len(inserted) < len(events):  # a staged row's event, for each
+    if len(inserted) < count:
         stored = record.alias("stored")  # as it was before the insert above
         joined = (staged.outerjoin(stored, sa.and_(stored.c.external_id == s.external_id, stored.c.id <= before))
                   .outerjoin(subject, subject.c.uscc == s.uscc).outerjoin(fit, fits_on))
@@ -607,18 +615,6 @@ def _apply_records(session: Session, staged: sa.Table, job: ImportJob, events: d
         job.summary.unchanged += session.scalar(select(sa.func.count()).select_from(joined)
                                                .where(good, stored.c.id.is_not(None))) - len(changed)
     job.summary.updated += len(changed)
-
-    # The new records' audit events are hashed by a thread of their own while the database writes
-    # their history rows (on two cores neither waits for the other), then appended in one go.
-    with ThreadPoolExecutor(1) as hasher:
-        chained = hasher.submit(_import_events, chain_end(session), job, inserted, events)
-        session.execute(history.insert().from_select(
-            ["record_id", "at", "from_status", "to_status", "reason"],
-            select(record.c.id, now, sa.null(), record.c.status, reason(s.line))
-            .select_from(record.join(staged, s.external_id == record.c.external_id)).where(record.c.id > before)))
-        bulk_insert(session, AuditEvent.__table__, chained.result())
-    job.summary.imported += len(inserted)
-    touched = {row.subject_id for row in inserted}
 
     updates, updated, revocations = [], [], []
     for row in changed:
