@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import operator
 import re
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -146,9 +147,12 @@ def bulk_insert(session: Session, table: sa.Table, rows: Iterable[dict], batch: 
         while part := list(itertools.islice(rows, batch)):
             session.connection().execute(table.insert(), part)
         return
+    # A row's values picked in C: a list made in Python cost a third of what COPY's own work did.
+    # (itemgetter of one name gives the value itself, not a tuple of it.)
+    values = operator.itemgetter(*names) if len(names) > 1 else lambda row: (row[names[0]],)
     with copy_into(session, table, names) as copy:
         for row in rows:
-            copy.write_row([row[name] for name in names])
+            copy.write_row(values(row))
 
 
 def plain_rows(session: Session, statement: sa.Executable) -> list[tuple]:

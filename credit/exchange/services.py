@@ -23,6 +23,7 @@ counted as unchanged when nothing differs, so importing the same file twice chan
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import math
 from collections.abc import Callable, Iterable, Iterator
@@ -36,7 +37,7 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
 from credit.audit.actor import Actor
-from credit.audit.services import json_text, record_events
+from credit.audit.services import HashedAhead, json_text, record_events
 from credit.catalog.loader import Catalog, NoCatalogInForce
 from credit.clock import Clock, FixedClock
 from credit.db import bulk_insert, bulk_settings, copy_into, copy_line, plain_rows, refresh_statistics
@@ -114,6 +115,7 @@ class ImportJob:
     _usccs: dict[str, str] = field(default_factory=dict)
     fits: sa.Table | None = None  # records: how each combination seen so far fits (_fit_table)
     fitted: set[tuple] = field(default_factory=set)
+    hashed: HashedAhead | None = None  # new rows' events, hashed while the next chunk is written (run_import)
 
     def reject(self, line: int, row: dict[str, Any], error: InvalidInput) -> None:
         self.summary.rejected += 1
@@ -138,10 +140,15 @@ class ImportJob:
     def events(self, session: Session, action: str, object_type: str, rows: Iterable[tuple[Any, dict | str]]) -> None:
         """Audit events ``(object id, data)`` of one action, appended as they come. The file is
         added to the data; data given as canonical JSON text has it already."""
+        rows = iter(rows)
+        if (first := next(rows, None)) is None:
+            return  # nothing to wait for: the events hashed ahead stay pending
+        if self.hashed is not None:  # the events added before these come first
+            self.hashed.flush(session)
         record_events(session, ({"actor": self.actor.name, "action": action, "object_type": object_type,
                                  "object_id": object_id,
                                  "data": data if type(data) is str else {**data, "source": self.source}}
-                                for object_id, data in rows), now=self.now)
+                                for object_id, data in itertools.chain((first,), rows)), now=self.now)
 
 
 @dataclass(frozen=True)
@@ -173,23 +180,29 @@ def run_import(session: Session, rows: Iterable[SourceRow], job: ImportJob, kind
     touched: set[int] = set()
     analysed = False
     ahead = run_ahead_in_process if job.read_in_process else run_ahead
-    for chunk in ahead(_chunks(rows, job, kind, names if postgres else None)):
-        for line, data, error in chunk.rejected:
-            job.reject(line, data, error)
-        if not chunk.count:
-            continue
-        if postgres:  # the chunk's rows come as COPY text, put together by the reading thread
-            with copy_into(session, staged, names) as copy:
-                copy.write(chunk.rows)
-        else:
-            bulk_insert(session, staged, chunk.rows, job.batch_size)
-        count = chunk.count
-        del chunk
-        if postgres and not analysed:  # autovacuum never sees a temporary table; later chunks are alike
-            session.execute(sa.text(f"ANALYZE {staged.name}"))
-            analysed = True
-        touched |= kind.apply(session, staged, job, count)
-        session.execute(sa.text(f"TRUNCATE {staged.name}") if postgres else staged.delete())
+    job.hashed = HashedAhead(job.now)
+    try:
+        for chunk in ahead(_chunks(rows, job, kind, names if postgres else None)):
+            for line, data, error in chunk.rejected:
+                job.reject(line, data, error)
+            if not chunk.count:
+                continue
+            if postgres:  # the chunk's rows come as COPY text, put together by the reading thread
+                with copy_into(session, staged, names) as copy:
+                    copy.write(chunk.rows)
+            else:
+                bulk_insert(session, staged, chunk.rows, job.batch_size)
+            count = chunk.count
+            del chunk
+            if postgres and not analysed:  # autovacuum never sees a temporary table; later chunks are alike
+                session.execute(sa.text(f"ANALYZE {staged.name}"))
+                analysed = True
+            touched |= kind.apply(session, staged, job, count)
+            session.execute(sa.text(f"TRUNCATE {staged.name}") if postgres else staged.delete())
+        job.hashed.flush(session)
+    finally:
+        job.hashed.close()
+        job.hashed = None
     for table in (staged, *([job.fits] if job.fits is not None else [])):
         session.execute(sa.text(f"DROP TABLE {table.name}"))
     _reassess_imported(session, job, touched)
@@ -556,13 +569,14 @@ def _apply_records(session: Session, staged: sa.Table, job: ImportJob, count: in
     read_back = select(new.c.id, new.c.external_id, new.c.subject_id, new.c.category, new.c.rule_code,
                        new.c.decision_date, new.c.document_no, new.c.authority, new.c.status, s.line
                        ).select_from(with_line).order_by(new.c.id)
+    job.hashed.start()  # the last chunk's events are hashed while the database writes this one's records
     if postgres:
         inserted = plain_rows(session, read_back.add_cte(first_history.cte("first_history")))
     else:
         session.execute(first_history)
         inserted = plain_rows(session, read_back)
-    # Each event is hashed as the database takes in the one before.
-    record_events(session, _import_events(job, inserted), now=job.now)
+    # Hashed by a thread while the next chunk's records are written, and appended after them.
+    job.hashed.add(session, _import_events(job, inserted))
     job.summary.imported += len(inserted)
     touched = {row[2] for row in inserted}
 

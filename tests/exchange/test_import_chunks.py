@@ -100,6 +100,37 @@ def test_a_reading_process_imports_what_a_reading_thread_imports(session, ctx, m
     assert verify_chain(session).ok
 
 
+def test_events_of_new_records_hashed_ahead_keep_their_place_before_the_next_chunks_events(
+        session, ctx, tmp_path, make_subject):
+    """A chunk's import events are hashed while the next chunk is written and appended after its
+    records; the changes a chunk makes to stored records must still follow its own import events
+    and come before the next chunk's, as in a file read in one go."""
+    agency = make_subject("patent_agency")
+    path = tmp_path / "records.jsonl"
+    write_jsonl(path, [record_row(f"OLD{i}", agency.uscc) for i in range(3)])
+    run(session, ctx, path, chunk_size=1000)
+    write_jsonl(path, [  # chunks of one (the first is a tenth of the others), then of two
+        record_row("NEW1", agency.uscc), record_row("OLD0", agency.uscc, authority="安徽省知识产权局"),
+        record_row("NEW2", agency.uscc), record_row("OLD1", agency.uscc, status="revoked"),
+        record_row("NEW3", agency.uscc), record_row("OLD2", agency.uscc, document_no="淮市监知罚〔2025〕99号"),
+        record_row("NEW4", agency.uscc),
+    ])
+    first = session.scalar(sa.select(sa.func.max(AuditEvent.id)))
+    summary, _rejected = run(session, ctx, path, chunk_size=2)
+
+    assert (summary.imported, summary.updated) == (4, 3)
+    assert verify_chain(session).ok
+    events = session.execute(sa.select(AuditEvent.action, AuditEvent.object_id, AuditEvent.data)
+                             .where(AuditEvent.id > first, AuditEvent.actor.like("import:%"))
+                             .order_by(AuditEvent.id)).all()
+    named = dict(session.execute(sa.select(Record.id, Record.external_id)).all())
+    assert [(action, named[int(object_id)]) for action, object_id, _ in events] == [
+        ("record.import", "NEW1"),
+        ("record.import", "NEW2"), ("record.update", "OLD0"),
+        ("record.import", "NEW3"), ("record.revoked", "OLD1"),
+        ("record.import", "NEW4"), ("record.update", "OLD2")]
+
+
 @pytest.mark.parametrize("read_in_process", [False, True], ids=["thread", "process"])
 def test_a_file_that_cannot_be_read_fails_the_import_from_the_reader(session, ctx, tmp_path, make_subject,
                                                                       read_in_process):
