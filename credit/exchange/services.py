@@ -54,7 +54,7 @@ from credit.records.models import CATEGORIES, Record, RecordEvent
 from credit.records.services import check_category, check_penalty, check_rule
 from credit.threads import run_ahead, run_ahead_in_process
 
-BATCH_SIZE = 10_000  # rows staged (SQLite), audit events written and rows read per statement
+BATCH_SIZE = 10_000  # rows staged (SQLite) and rows read back per statement
 # Rows written by one round of set-based statements while the next are read. 50,000 rather than
 # 100,000: as fast (1M records: 36.1 s against 37.2 s), and the import with its reading process
 # then holds 750 MiB at most instead of 1,060.
@@ -171,7 +171,8 @@ def run_import(session: Session, rows: Iterable[SourceRow], job: ImportJob, kind
     The file goes through in chunks: each is staged and written by the set-based statements
     while a thread (from the command line a process: ``read_in_process``) reads and checks the
     next one, so that Python's work on the rows and the database's overlap (on two cores a large
-    file takes about the longer of the two, not their sum).
+    file takes about the longer of the two, not their sum). The new rows' audit events are hashed
+    by a thread of their own while the database writes the next chunk (``job.hashed``).
     """
     bulk_settings(session)
     postgres = session.get_bind().dialect.name == "postgresql"
