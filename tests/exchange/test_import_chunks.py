@@ -158,7 +158,7 @@ def test_text_with_copy_escapes_arrives_as_sent(session, ctx, tmp_path, make_sub
     assert (summary.imported, rejected) == (len(odd), [])
     stored = session.execute(sa.select(Record.document_no, Record.authority).order_by(Record.external_id)).all()
     assert stored == [(text.strip(), f"{text}局".strip()) for text in odd]
-    # Each record's import event: canonical JSON of what was stored, put together by the reading thread.
+    # Each record's import event: canonical JSON of what was stored, put together from the row read back.
     events = session.execute(sa.select(AuditEvent.data).where(AuditEvent.action == "record.import")
                              .order_by(AuditEvent.id)).scalars().all()
     assert all(data == canonical_json(json.loads(data)) for data in events)
