@@ -16,6 +16,9 @@ from sqlmodel import SQLModel
 
 from config import Config
 from credit import create_app
+from credit.accounts.authz import API_SCOPES
+from credit.api.services import create_token
+from credit.audit.actor import Actor
 from credit.clock import FixedClock
 from credit.context import db
 from credit.db import import_models, make_engine
@@ -105,6 +108,18 @@ def stored_files(app):
 def session(app):
     with app.app_context():
         yield db()
+
+
+@pytest.fixture
+def make_token(session, clock):
+    """API tokens as an admin creates them: the secret of a new token of ``department`` with ``scopes`` (default: every scope)."""
+
+    def make(scopes=API_SCOPES, days: int = 365, department: str = "省知识产权局数据中心") -> str:
+        issued = create_token(session, department, scopes, days, Actor(None, "test-admin"), clock.now())
+        session.commit()
+        return issued.secret
+
+    return make
 
 
 @pytest.fixture

@@ -40,7 +40,7 @@ from credit.audit.actor import Actor
 from credit.audit.services import HashedAhead, json_text, record_events
 from credit.catalog.loader import Catalog, NoCatalogInForce
 from credit.clock import Clock, FixedClock
-from credit.db import bulk_insert, bulk_settings, copy_into, copy_line, plain_rows, refresh_statistics
+from credit.db import bulk_insert, bulk_settings, copy_into, copy_line, plain_rows, refresh_statistics, write_lock
 from credit.errors import InvalidInput, NotFound
 from credit.exchange.formats import SourceRow
 from credit.i18n import bilingual
@@ -174,6 +174,10 @@ def run_import(session: Session, rows: Iterable[SourceRow], job: ImportJob, kind
     file takes about the longer of the two, not their sum). The new rows' audit events are hashed
     by a thread of their own while the database writes the next chunk (``job.hashed``).
     """
+    # An import checks what is stored before it writes (a known id updates, a new one inserts): two
+    # at once would both take an id for new, and the second fail on it. Imports go one at a time
+    # anyway, behind the audit chain's lock: taking it first, the second sees the first's rows.
+    write_lock(session)
     bulk_settings(session)
     postgres = session.get_bind().dialect.name == "postgresql"
     staged = _staging_table(session, kind.name, (sa.Column("line", sa.Integer, nullable=False), *kind.columns))
