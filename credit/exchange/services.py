@@ -113,6 +113,7 @@ class ImportJob:
     summary: ImportSummary = field(default_factory=ImportSummary)
     _versions: dict[dt.date, int] = field(default_factory=dict)
     _usccs: dict[str, str] = field(default_factory=dict)
+    temporary: list[sa.Table] = field(default_factory=list)  # the import's own tables, dropped at its end
     fits: sa.Table | None = None  # records: how each combination seen so far fits (_fit_table)
     fitted: set[tuple] = field(default_factory=set)
     hashed: HashedAhead | None = None  # new rows' events, hashed while the next chunk is written (run_import)
@@ -180,7 +181,7 @@ def run_import(session: Session, rows: Iterable[SourceRow], job: ImportJob, kind
     write_lock(session)
     bulk_settings(session)
     postgres = session.get_bind().dialect.name == "postgresql"
-    staged = _staging_table(session, kind.name, (sa.Column("line", sa.Integer, nullable=False), *kind.columns))
+    staged = _staging_table(session, job, kind.name, (sa.Column("line", sa.Integer, nullable=False), *kind.columns))
     names = list(staged.c.keys())
     touched: set[int] = set()
     analysed = False
@@ -208,7 +209,7 @@ def run_import(session: Session, rows: Iterable[SourceRow], job: ImportJob, kind
     finally:
         job.hashed.close()
         job.hashed = None
-    for table in (staged, *([job.fits] if job.fits is not None else [])):
+    for table in job.temporary:
         session.execute(sa.text(f"DROP TABLE {table.name}"))
     _reassess_imported(session, job, touched)
     return job.summary
@@ -258,12 +259,13 @@ def _chunks(rows: Iterable[SourceRow], job: ImportJob, kind: RowKind, names: lis
         yield chunk.done(names is not None)
 
 
-def _staging_table(session: Session, name: str, columns: Iterable[sa.Column]) -> sa.Table:
-    """A temporary table of this transaction's connection, empty."""
+def _staging_table(session: Session, job: ImportJob, name: str, columns: Iterable[sa.Column]) -> sa.Table:
+    """A temporary table of this transaction's connection, empty, dropped at the end of the import."""
     table = sa.Table(f"import_{name}", sa.MetaData(), *(c._copy() for c in columns), prefixes=["TEMPORARY"])
     # SQLite creates tables outside the transaction: one left by a failed run on this connection goes.
     session.execute(sa.text(f"DROP TABLE IF EXISTS {table.name}"))
     table.create(session.connection())
+    job.temporary.append(table)
     return table
 
 
@@ -510,7 +512,7 @@ def _fit_table(session: Session, staged: sa.Table, job: ImportJob) -> sa.Table:
                                        .group_by(s.version, s.type, s.category, no_document))
                     for kind in SUBJECT_KINDS]
     if (fit := job.fits) is None:  # one table for the whole file: a chunk adds the combinations not seen before
-        fit = job.fits = _staging_table(session, "fit", (
+        fit = job.fits = _staging_table(session, job, "fit", (
             sa.Column("version", sa.Integer), sa.Column("type", sa.String(40)), sa.Column("kind", sa.String(20)),
             sa.Column("given", sa.String(20)), sa.Column("no_document", sa.Boolean), sa.Column("category", sa.String(20)),
             sa.Column("field", sa.String(40)), sa.Column("reason_zh", sa.Text), sa.Column("reason_en", sa.Text)))
